@@ -1,0 +1,60 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Warnings are errors everywhere: a warning left alone today hides the next one.
+let strictSwift: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+// C kernels: C11, all warnings on and fatal; -O3 in release comes from SwiftPM. No global
+// -mavx2: SIMD variants opt in per function (target attributes) and are chosen at run time,
+// so the package builds without special flags and runs on any x86-64 or aarch64 CPU.
+let strictC: [CSetting] = [
+    .enableWarning("all"),
+    .enableWarning("extra"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Vigil",
+    products: [
+        .library(name: "VigilEngine", targets: ["VigilEngine"]),
+        .executable(name: "vigil", targets: ["vigil"]),
+    ],
+    targets: [
+        // System BLAS through the standard cblas interface. The binary links libblas.so.3;
+        // Debian's alternatives pick netlib or OpenBLAS at run time.
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            pkgConfig: "blas",
+            providers: [.apt(["libblas-dev", "libopenblas-dev"])]
+        ),
+        .target(
+            name: "CKernels",
+            dependencies: ["CBLAS"],
+            path: "CKernels",
+            cSettings: strictC
+        ),
+        .target(
+            name: "VigilEngine",
+            dependencies: ["CKernels"],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "vigil",
+            dependencies: ["VigilEngine"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "_VigilTestSupport",
+            dependencies: ["VigilEngine"],
+            path: "Tests/_VigilTestSupport",
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "VigilEngineTests",
+            dependencies: ["VigilEngine", "_VigilTestSupport"],
+            swiftSettings: strictSwift
+        ),
+    ],
+    cLanguageStandard: .c11
+)

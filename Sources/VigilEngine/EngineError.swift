@@ -1,0 +1,43 @@
+/// Every error VigilEngine throws. Each message names the record (row, column, file,
+/// argument) and the reason, so a caller can show it to a person unchanged.
+public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Two shapes that must agree do not. `what` names the operand (e.g. "weights"),
+    /// `expected` and `actual` are human-readable shapes such as "64" or "10 x 64".
+    case shapeMismatch(what: String, expected: String, actual: String)
+    /// A NaN or infinite value at `row`, `column` of `what` (a matrix, weights, labels).
+    case nonFinite(what: String, row: Int, column: Int, value: Float)
+    /// An argument outside its domain (`name` = the parameter, `reason` says which domain).
+    case invalidArgument(name: String, reason: String)
+    /// A `.npy` file that cannot be read as a float32 matrix: bad magic, unsupported
+    /// dtype or order, malformed header, truncated data.
+    case npyFormat(path: String, reason: String)
+    /// A precedent-index file that is not one, or is damaged or truncated.
+    case indexFormat(path: String, reason: String)
+    /// An operating-system call failed on `path` (`operation` is the call, `errno` its code).
+    case io(path: String, operation: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case let .shapeMismatch(what, expected, actual):
+            return "\(what): expected shape \(expected), got \(actual)"
+        case let .nonFinite(what, row, column, value):
+            return "\(what): row \(row), column \(column) is \(value) (features must be finite)"
+        case let .invalidArgument(name, reason):
+            return "\(name): \(reason)"
+        case let .npyFormat(path, reason):
+            return "\(path): not a readable float32 .npy matrix: \(reason)"
+        case let .indexFormat(path, reason):
+            return "\(path): not a readable precedent index: \(reason)"
+        case let .io(path, operation, code):
+            return "\(path): \(operation) failed: \(String(cString: strerror(code))) (errno \(code))"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
