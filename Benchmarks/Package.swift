@@ -19,7 +19,7 @@ let strictC: [CSetting] = [
 let package = Package(
     name: "VigilBenchmarks",
     dependencies: [
-        .package(path: "..")
+        .package(name: "Vigil", path: "..")
     ],
     targets: [
         // STREAM-like memory bandwidth kernels and the cblas_sgemm peak probe: the
@@ -35,7 +35,7 @@ let package = Package(
                 "CMachineLimits",
                 // By product name: a path dependency's identity is its folder's name, which
                 // differs between clones.
-                "VigilEngine",
+                .product(name: "VigilEngine", package: "Vigil"),
             ],
             swiftSettings: strictSwift
         ),

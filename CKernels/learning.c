@@ -8,10 +8,12 @@
 static const double vk__log_floor = 1e-7;
 
 /*
- * Mean weighted log loss + (l2/2)|w|^2 and its gradient. p comes from the fused scoring
- * kernel (written into `residual`, then overwritten by r_i = s_i (p_i - y_i)); grad_w =
- * X^T r / n + l2 w is one cblas_sgemv, a second streaming pass over x. Loss and bias
- * gradient accumulate in double. residual: n floats. Requires n >= 1. Reentrant if BLAS is.
+ * Mean weighted log loss + (l2/2)|w|^2 and its gradient. The fused pass writes the logits
+ * z into `residual`; p and 1 - p are then formed in double from z (exp(-|z|) form), so the
+ * loss of a saturated sample is not quantised by a float p near 1. residual is then
+ * overwritten by r_i = s_i (p_i - y_i) and grad_w = X^T r / n + l2 w is one cblas_sgemv
+ * (a second streaming pass over x). Sums in double. residual: n floats. Requires n >= 1.
+ * Reentrant if BLAS is.
  */
 double vk_logistic_loss_grad(const float *x, size_t n, size_t d, size_t ldx,
                              const float *y, const float *sample_weight,
@@ -23,21 +25,24 @@ double vk_logistic_loss_grad(const float *x, size_t n, size_t d, size_t ldx,
     }
 #if VK_HAVE_X86
     if (vk__isa() == VK_ISA_AVX2) {
-        vk__logistic_scores_avx2(x, n, d, ldx, w, bias, residual);
+        vk__logits_avx2(x, n, d, ldx, w, bias, residual);
     } else {
-        vk__logistic_scores_scalar(x, n, d, ldx, w, bias, residual);
+        vk__logits_scalar(x, n, d, ldx, w, bias, residual);
     }
 #else
-    vk__logistic_scores_scalar(x, n, d, ldx, w, bias, residual);
+    vk__logits_scalar(x, n, d, ldx, w, bias, residual);
 #endif
     double loss = 0.0;
     double rsum = 0.0;
     for (size_t i = 0; i < n; i++) {
-        const double p = residual[i];
+        const double z = residual[i];
+        const double t = exp(-fabs(z)); /* in [0, 1]: no overflow */
+        const double big = 1.0 / (1.0 + t), small = t * big;
+        const double p = z >= 0.0 ? big : small;
+        const double q = z >= 0.0 ? small : big; /* 1 - p without cancellation */
         const double yi = y[i];
         const double si = sample_weight != NULL ? sample_weight[i] : 1.0;
         const double lp = log(p > vk__log_floor ? p : vk__log_floor);
-        const double q = 1.0 - p;
         const double lq = log(q > vk__log_floor ? q : vk__log_floor);
         loss -= si * (yi * lp + (1.0 - yi) * lq);
         const float r = (float)(si * (p - yi));

@@ -5,9 +5,12 @@
 
 #include "vk_internal.h"
 
-/* Scalar path: double accumulation (4 chains for ILP) keeps it well inside the tolerance. */
-void vk__logistic_scores_scalar(const float *x, size_t n, size_t d, size_t ldx,
-                                const float *w, float bias, float *p)
+/*
+ * Scalar path: double accumulation (4 chains for ILP) keeps it well inside the tolerance.
+ * `sigmoid` == 0 leaves the logits x.w + bias (the loss wants them, not rounded p).
+ */
+static inline void logistic_scalar(const float *x, size_t n, size_t d, size_t ldx,
+                                   const float *w, float bias, float *p, const int sigmoid)
 {
     for (size_t i = 0; i < n; i++) {
         const float *row = x + i * ldx;
@@ -22,8 +25,21 @@ void vk__logistic_scores_scalar(const float *x, size_t n, size_t d, size_t ldx,
         for (; j < d; j++) {
             a0 += (double)row[j] * w[j];
         }
-        p[i] = vk__sigmoidf((float)((a0 + a1) + (a2 + a3)) + bias);
+        const float z = (float)((a0 + a1) + (a2 + a3)) + bias;
+        p[i] = sigmoid ? vk__sigmoidf(z) : z;
     }
+}
+
+void vk__logistic_scores_scalar(const float *x, size_t n, size_t d, size_t ldx,
+                                const float *w, float bias, float *p)
+{
+    logistic_scalar(x, n, d, ldx, w, bias, p, 1);
+}
+
+void vk__logits_scalar(const float *x, size_t n, size_t d, size_t ldx, const float *w,
+                       float bias, float *z)
+{
+    logistic_scalar(x, n, d, ldx, w, bias, z, 0);
 }
 
 #if VK_HAVE_X86
@@ -73,8 +89,9 @@ VK_AVX2 static inline __m256 hsum8x8(const __m256 r[8])
  * 8 partial-sum vectors are reduced together, so the reduction and the sigmoid cost one
  * vector operation per 8 rows instead of per row.
  */
-VK_AVX2 void vk__logistic_scores_avx2(const float *x, size_t n, size_t d, size_t ldx,
-                                      const float *w, float bias, float *p)
+VK_AVX2 static inline __attribute__((always_inline)) void
+logistic_avx2(const float *x, size_t n, size_t d, size_t ldx, const float *w, float bias,
+              float *p, const int sigmoid)
 {
     const size_t dtail = d % 8;
     const size_t dfull = d - dtail;
@@ -88,7 +105,7 @@ VK_AVX2 void vk__logistic_scores_avx2(const float *x, size_t n, size_t d, size_t
             r[k] = row_dot8(row + (size_t)k * ldx, w, dfull, dtail, tmask);
         }
         __m256 z = _mm256_add_ps(hsum8x8(r), vbias);
-        _mm256_storeu_ps(p + i, vk__sigmoid8(z));
+        _mm256_storeu_ps(p + i, sigmoid ? vk__sigmoid8(z) : z);
     }
     if (i < n) {
         const size_t rest = n - i;
@@ -97,8 +114,20 @@ VK_AVX2 void vk__logistic_scores_avx2(const float *x, size_t n, size_t d, size_t
                             : _mm256_setzero_ps();
         }
         __m256 z = _mm256_add_ps(hsum8x8(r), vbias);
-        _mm256_maskstore_ps(p + i, vk__tail_mask(rest), vk__sigmoid8(z));
+        _mm256_maskstore_ps(p + i, vk__tail_mask(rest), sigmoid ? vk__sigmoid8(z) : z);
     }
+}
+
+VK_AVX2 void vk__logistic_scores_avx2(const float *x, size_t n, size_t d, size_t ldx,
+                                      const float *w, float bias, float *p)
+{
+    logistic_avx2(x, n, d, ldx, w, bias, p, 1);
+}
+
+VK_AVX2 void vk__logits_avx2(const float *x, size_t n, size_t d, size_t ldx, const float *w,
+                             float bias, float *z)
+{
+    logistic_avx2(x, n, d, ldx, w, bias, z, 0);
 }
 #endif
 

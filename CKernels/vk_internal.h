@@ -26,12 +26,19 @@
 /* The variant in force; resolves the CPU's best on first use. Cheap (one relaxed load). */
 vk_isa vk__isa(void);
 
-/* Fused logistic scoring on the variant given (vk_logistic_scores dispatches to these). */
+/*
+ * Fused logistic scoring on the variant given (vk_logistic_scores dispatches to these),
+ * and the same pass stopping at the logits z = x.w + bias (the loss needs z, not p).
+ */
 void vk__logistic_scores_scalar(const float *x, size_t n, size_t d, size_t ldx,
                                 const float *w, float bias, float *p);
+void vk__logits_scalar(const float *x, size_t n, size_t d, size_t ldx, const float *w,
+                       float bias, float *z);
 #if VK_HAVE_X86
 void vk__logistic_scores_avx2(const float *x, size_t n, size_t d, size_t ldx,
                               const float *w, float bias, float *p);
+void vk__logits_avx2(const float *x, size_t n, size_t d, size_t ldx, const float *w,
+                     float bias, float *z);
 #endif
 
 /*

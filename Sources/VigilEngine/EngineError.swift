@@ -16,6 +16,24 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An operating-system call failed on `path` (`operation` is the call, `errno` its code).
     case io(path: String, operation: String, errno: Int32)
 
+    /// Same case, same fields; a NaN value equals a NaN value (the same error twice is equal).
+    public static func == (a: EngineError, b: EngineError) -> Bool {
+        switch (a, b) {
+        case let (.shapeMismatch(w1, e1, a1), .shapeMismatch(w2, e2, a2)):
+            return w1 == w2 && e1 == e2 && a1 == a2
+        case let (.nonFinite(w1, r1, c1, v1), .nonFinite(w2, r2, c2, v2)):
+            return w1 == w2 && r1 == r2 && c1 == c2 && (v1 == v2 || (v1.isNaN && v2.isNaN))
+        case let (.invalidArgument(n1, r1), .invalidArgument(n2, r2)):
+            return n1 == n2 && r1 == r2
+        case let (.npyFormat(p1, r1), .npyFormat(p2, r2)), let (.indexFormat(p1, r1), .indexFormat(p2, r2)):
+            return p1 == p2 && r1 == r2
+        case let (.io(p1, o1, e1), .io(p2, o2, e2)):
+            return p1 == p2 && o1 == o2 && e1 == e2
+        default:
+            return false
+        }
+    }
+
     public var description: String {
         switch self {
         case let .shapeMismatch(what, expected, actual):

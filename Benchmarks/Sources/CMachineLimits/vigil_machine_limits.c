@@ -1,10 +1,11 @@
 /*
  * STREAM-like bandwidth loops and the sgemm probe. See vigil_machine_limits.h.
  *
- * The AVX2 loops use non-temporal stores for copy and triad: they measure what the
- * memory system moves, without the read-for-ownership traffic that STREAM's byte count
- * leaves out anyway. Reads use eight independent accumulators so the loop is never
- * latency-bound.
+ * Copy and triad use ordinary (write-allocating) stores, as STREAM does, and count bytes
+ * as STREAM does: read + written, not the read-for-ownership of the destination. (Non-
+ * temporal stores would let copy/triad report more than a read-only stream reaches on
+ * this VM, a figure no read-mostly kernel such as logistic scoring could approach.)
+ * Reads use eight independent accumulators so the loop is never latency-bound.
  */
 #define _GNU_SOURCE
 #include "vigil_machine_limits.h"
@@ -86,7 +87,7 @@ __attribute__((target("avx2"))) static float read_sum_avx2(const float *a, size_
     return total + read_sum_scalar(a + i, n - i);
 }
 
-/* Scalar head until dst is 32-byte aligned (streaming stores need it). */
+/* Scalar head until dst is 32-byte aligned (aligned stores need it). */
 static size_t head_to_align32(const float *dst, size_t n) {
     size_t mis = ((uintptr_t)dst & 31u) / sizeof(float);
     size_t head = mis == 0 ? 0 : 8 - mis;
@@ -100,13 +101,12 @@ __attribute__((target("avx2"))) static void copy_avx2(float *restrict dst,
     for (; i + 32 <= n; i += 32) {
         __m256 a0 = _mm256_loadu_ps(src + i), a1 = _mm256_loadu_ps(src + i + 8);
         __m256 a2 = _mm256_loadu_ps(src + i + 16), a3 = _mm256_loadu_ps(src + i + 24);
-        _mm256_stream_ps(dst + i, a0);
-        _mm256_stream_ps(dst + i + 8, a1);
-        _mm256_stream_ps(dst + i + 16, a2);
-        _mm256_stream_ps(dst + i + 24, a3);
+        _mm256_store_ps(dst + i, a0);
+        _mm256_store_ps(dst + i + 8, a1);
+        _mm256_store_ps(dst + i + 16, a2);
+        _mm256_store_ps(dst + i + 24, a3);
     }
     copy_scalar(dst + i, src + i, n - i);
-    _mm_sfence();
 }
 
 __attribute__((target("avx2,fma"))) static void triad_avx2(float *restrict a,
@@ -123,13 +123,12 @@ __attribute__((target("avx2,fma"))) static void triad_avx2(float *restrict a,
             _mm256_fmadd_ps(vs, _mm256_loadu_ps(c + i + 16), _mm256_loadu_ps(b + i + 16));
         __m256 r3 =
             _mm256_fmadd_ps(vs, _mm256_loadu_ps(c + i + 24), _mm256_loadu_ps(b + i + 24));
-        _mm256_stream_ps(a + i, r0);
-        _mm256_stream_ps(a + i + 8, r1);
-        _mm256_stream_ps(a + i + 16, r2);
-        _mm256_stream_ps(a + i + 24, r3);
+        _mm256_store_ps(a + i, r0);
+        _mm256_store_ps(a + i + 8, r1);
+        _mm256_store_ps(a + i + 16, r2);
+        _mm256_store_ps(a + i + 24, r3);
     }
     triad_scalar(a + i, b + i, c + i, s, n - i);
-    _mm_sfence();
 }
 #endif
 

@@ -66,9 +66,19 @@ extension String {
     }
 }
 
-/// Prints one result line on standard output and flushes it at once, so a crash in a
-/// later case cannot lose it.
+/// Prints one result line on standard output, unbuffered, so a crash in a later case
+/// cannot lose it.
 func emit(_ fields: [(String, JSON)]) {
-    print(JSON.object(fields).rendered)
-    fflush(stdout)
+    writeAll(fd: 1, JSON.object(fields).rendered + "\n")
+}
+
+/// write(2) until every byte of `text` is out (or the descriptor fails).
+func writeAll(fd: Int32, _ text: String) {
+    var bytes = Array(text.utf8)
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+        if n <= 0 { return }
+        done += n
+    }
 }

@@ -33,8 +33,9 @@ func blackHole<T>(_ value: T) {
 
 /// Sleeps for `s` seconds (lets OpenBLAS worker threads stop spinning).
 func pause(seconds s: Double) {
-    var ts = timespec(tv_sec: Int(s), tv_nsec: Int((s - Double(Int(s))) * 1e9))
-    while nanosleep(&ts, &ts) != 0 {}
+    var request = timespec(tv_sec: Int(s), tv_nsec: Int((s - Double(Int(s))) * 1e9))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 { request = remaining }
 }
 
 /// A field of /proc/self/status in MiB (VmHWM: peak resident set; VmRSS: current).
@@ -55,5 +56,5 @@ func procStatusMiB(_ field: String) -> Double? {
 
 /// Writes a progress line to standard error (standard output carries only JSON lines).
 func note(_ message: String) {
-    fputs("[vigil-bench] \(message)\n", stderr)
+    writeAll(fd: 2, "[vigil-bench] \(message)\n")
 }
