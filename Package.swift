@@ -32,7 +32,8 @@ let package = Package(
             name: "CKernels",
             dependencies: ["CBLAS"],
             path: "CKernels",
-            cSettings: strictC
+            cSettings: strictC,
+            linkerSettings: [.linkedLibrary("m")]
         ),
         .target(
             name: "VigilEngine",

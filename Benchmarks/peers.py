@@ -155,10 +155,10 @@ def run_logistic(impl, case, spec, args):
 
         def score():
             np.matmul(x, w, out=z)
-            z += b
+            np.add(z, b, out=z)
             np.negative(z, out=z)
             np.exp(z, out=z)
-            z += 1
+            np.add(z, 1, out=z)
             np.reciprocal(z, out=z)
             return z
         result = lambda: z  # noqa: E731

@@ -1,7 +1,9 @@
 /*
  * dispatch.c — ISA selection, BLAS thread control and the one sgemm wrapper.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* RTLD_DEFAULT */
+#endif
 #include <dlfcn.h>
 #include <stdatomic.h>
 #include <string.h>

@@ -44,26 +44,43 @@ void vk__logits_scalar(const float *x, size_t n, size_t d, size_t ldx, const flo
 
 #if VK_HAVE_X86
 /*
- * Dot product of one row with w as an 8-lane partial sum (lanes still to be added).
- * The row is read strictly front to back; two accumulator chains hide FMA latency for
- * long rows. The tail uses maskload, which never touches memory past the row's d-th
- * element (rows are only 4-byte aligned, and the last row may end at a page boundary).
+ * Software prefetch distance. The row loop carries enough work per cache line that the
+ * out-of-order window alone keeps too few misses in flight; on the Zen test machine the
+ * hardware prefetcher then leaves ~40% of the bandwidth unused. One prefetch per 64 bytes,
+ * 8 KiB ahead of the load stream, measured best (4 KiB: -10%, 16 KiB: same as 8).
+ * Prefetches never fault, so running past the end of x is harmless.
  */
-VK_AVX2 static inline __m256 row_dot8(const float *row, const float *w, size_t dfull,
-                                      size_t dtail, __m256i tmask)
+enum { vk__logistic_prefetch_bytes = 8192 };
+
+/* How a row's length splits into 16-float blocks: see row_dot8. */
+enum { vk__d16 = 0, vk__d16_8 = 1, vk__dany = 2 };
+
+/*
+ * Dot product of one row with w as an 8-lane partial sum (lanes still to be added).
+ * The row is read strictly front to back; two accumulator chains hide FMA latency. `shape`
+ * is a compile-time constant at every call, so d % 16 == 0 and d % 16 == 8 rows carry no
+ * tail code at all (a per-row tail branch measurably costs bandwidth). The general tail
+ * uses maskload, which never touches memory past the row's d-th element (rows are only
+ * 4-byte aligned, and the last row may end at a page boundary).
+ */
+VK_AVX2 static inline __attribute__((always_inline)) __m256
+row_dot8(const float *row, const float *w, size_t d16, size_t dtail, __m256i tmask,
+         const int shape)
 {
     __m256 a0 = _mm256_setzero_ps();
     __m256 a1 = _mm256_setzero_ps();
     size_t j = 0;
-    for (; j + 16 <= dfull; j += 16) {
+    for (; j < d16; j += 16) {
+        _mm_prefetch((const char *)(row + j) + vk__logistic_prefetch_bytes, _MM_HINT_T0);
         a0 = _mm256_fmadd_ps(_mm256_loadu_ps(row + j), _mm256_loadu_ps(w + j), a0);
         a1 = _mm256_fmadd_ps(_mm256_loadu_ps(row + j + 8), _mm256_loadu_ps(w + j + 8), a1);
     }
-    if (j < dfull) {
+    if (shape == vk__d16_8 || (shape == vk__dany && dtail >= 8)) {
+        _mm_prefetch((const char *)(row + j) + vk__logistic_prefetch_bytes, _MM_HINT_T0);
         a0 = _mm256_fmadd_ps(_mm256_loadu_ps(row + j), _mm256_loadu_ps(w + j), a0);
         j += 8;
     }
-    if (dtail != 0) {
+    if (shape == vk__dany && dtail % 8 != 0) {
         a1 = _mm256_fmadd_ps(_mm256_maskload_ps(row + j, tmask),
                              _mm256_maskload_ps(w + j, tmask), a1);
     }
@@ -90,19 +107,19 @@ VK_AVX2 static inline __m256 hsum8x8(const __m256 r[8])
  * vector operation per 8 rows instead of per row.
  */
 VK_AVX2 static inline __attribute__((always_inline)) void
-logistic_avx2(const float *x, size_t n, size_t d, size_t ldx, const float *w, float bias,
-              float *p, const int sigmoid)
+logistic_shape(const float *x, size_t n, size_t d, size_t ldx, const float *w, float bias,
+               float *p, const int sigmoid, const int shape)
 {
-    const size_t dtail = d % 8;
-    const size_t dfull = d - dtail;
-    const __m256i tmask = vk__tail_mask(dtail);
+    const size_t d16 = d / 16 * 16;
+    const size_t dtail = d - d16;
+    const __m256i tmask = vk__tail_mask(dtail % 8);
     const __m256 vbias = _mm256_set1_ps(bias);
     __m256 r[8];
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         const float *row = x + i * ldx;
-        for (int k = 0; k < 8; k++) {
-            r[k] = row_dot8(row + (size_t)k * ldx, w, dfull, dtail, tmask);
+        for (size_t k = 0; k < 8; k++) {
+            r[k] = row_dot8(row + k * ldx, w, d16, dtail, tmask, shape);
         }
         __m256 z = _mm256_add_ps(hsum8x8(r), vbias);
         _mm256_storeu_ps(p + i, sigmoid ? vk__sigmoid8(z) : z);
@@ -110,11 +127,24 @@ logistic_avx2(const float *x, size_t n, size_t d, size_t ldx, const float *w, fl
     if (i < n) {
         const size_t rest = n - i;
         for (size_t k = 0; k < 8; k++) {
-            r[k] = k < rest ? row_dot8(x + (i + k) * ldx, w, dfull, dtail, tmask)
+            r[k] = k < rest ? row_dot8(x + (i + k) * ldx, w, d16, dtail, tmask, vk__dany)
                             : _mm256_setzero_ps();
         }
         __m256 z = _mm256_add_ps(hsum8x8(r), vbias);
         _mm256_maskstore_ps(p + i, vk__tail_mask(rest), sigmoid ? vk__sigmoid8(z) : z);
+    }
+}
+
+VK_AVX2 static inline __attribute__((always_inline)) void
+logistic_avx2(const float *x, size_t n, size_t d, size_t ldx, const float *w, float bias,
+              float *p, const int sigmoid)
+{
+    if (d % 16 == 0) {
+        logistic_shape(x, n, d, ldx, w, bias, p, sigmoid, vk__d16);
+    } else if (d % 16 == 8) {
+        logistic_shape(x, n, d, ldx, w, bias, p, sigmoid, vk__d16_8);
+    } else {
+        logistic_shape(x, n, d, ldx, w, bias, p, sigmoid, vk__dany);
     }
 }
 

@@ -7,7 +7,6 @@
  * compared as uint64_t so an empty slot (-INFINITY, -1) is worse than any candidate,
  * even one scoring -INFINITY.
  */
-#include <string.h>
 
 #include "vk_internal.h"
 

@@ -54,12 +54,24 @@ int vk_isa_select(vk_isa isa);
  */
 int vk_blas_set_threads(int threads);
 
-/** Name of the BLAS core in use ("netlib" if the library reports none); static storage. */
+/**
+ * Name of the BLAS core in use: OpenBLAS's core name (e.g. "Haswell") or "netlib" if the
+ * library reports none; static storage.
+ */
 const char *vk_blas_name(void);
 
 /** C = A * B^T via cblas_sgemm, A: m x k (lda), B: n x k (ldb), C: m x n (ldc). */
 void vk_sgemm_abt(const float *a, size_t lda, const float *b, size_t ldb,
                   float *c, size_t ldc, size_t m, size_t n, size_t k);
+
+/* -------------------------------------------------------------- validation */
+
+/**
+ * Position of the first NaN or infinite value of x (n x d, ldx), row-major order, as
+ * row * d + column; n * d if every value is finite. Reads each value once (SIMD: one
+ * exponent-field compare per 8 values), so input checks cost one memory pass at most.
+ */
+size_t vk_first_nonfinite(const float *x, size_t n, size_t d, size_t ldx);
 
 /* ----------------------------------------------------------------- sigmoid */
 

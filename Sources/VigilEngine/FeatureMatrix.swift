@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// An owned, row-major float32 matrix of `rows` events by `columns` features.
 ///
 /// Every value is finite: each way of putting values in checks them and throws
@@ -126,20 +128,13 @@ public struct FeatureMatrix: Sendable {
         }
     }
 
-    /// Throws `.nonFinite` for the first NaN or infinity in a rows x columns block.
-    /// The scan is a branch-free OR over exponent bits (vectorised by the compiler); the
-    /// exact position is searched only when something is wrong.
+    /// Throws `.nonFinite` for the first NaN or infinity in a rows x columns block
+    /// (kernel `vk_first_nonfinite`: one streaming SIMD pass).
     static func checkFinite(_ base: UnsafePointer<Float>, rows: Int, columns: Int, what: String, firstRow: Int = 0) throws(EngineError) {
         let count = rows * columns
         if count == 0 { return }
-        let bits = UnsafeRawPointer(base).assumingMemoryBound(to: UInt32.self)
-        var bad: UInt32 = 0
-        for i in 0..<count {
-            // exponent all ones <=> NaN or infinity
-            bad |= ((bits[i] & 0x7f80_0000) &+ 0x0080_0000) & 0x8000_0000
-        }
-        if bad == 0 { return }
-        for i in 0..<count where !base[i].isFinite {
+        let i = vk_first_nonfinite(base, rows, columns, columns)
+        if i < count {
             throw .nonFinite(what: what, row: firstRow + i / columns, column: i % columns, value: base[i])
         }
     }

@@ -62,7 +62,19 @@ public final class NpyMatrixReader: @unchecked Sendable {
         return count
     }
 
-    /// Reads `range` of rows into `destination` (rows x columns floats) and checks them.
+    /// Reads `range` of rows into `destination` on the calling thread and checks them.
+    func read(rows range: Range<Int>, into destination: UnsafeMutablePointer<Float>) throws(EngineError) {
+        let rowBytes = columns * 4
+        let bytes = range.count * rowBytes
+        let got = try file.read(into: destination, count: bytes, at: dataOffset + range.lowerBound * rowBytes)
+        guard got == bytes else {
+            throw .npyFormat(path: path, reason: "truncated while reading row \(range.lowerBound + got / rowBytes)")
+        }
+        try FeatureMatrix.checkFinite(destination, rows: range.count, columns: columns, what: path, firstRow: range.lowerBound)
+    }
+
+    /// Reads `range` of rows into `destination` (rows x columns floats) and checks them,
+    /// split over `threads` threads.
     func read(rows range: Range<Int>, into destination: UnsafeMutablePointer<Float>, threads: Int) throws(EngineError) {
         let out = SharedPointer(base: destination)
         let rowBytes = columns * 4
@@ -70,13 +82,8 @@ public final class NpyMatrixReader: @unchecked Sendable {
         let failures = FailureSlots(count: Parallelism.partition(count: range.count, threads: threads, minimum: minimumRows).count)
         Parallelism.forEachRange(count: range.count, threads: threads, minimum: minimumRows) { part, local in
             do {
-                let target = out.base + local.lowerBound * self.columns
-                let bytes = local.count * rowBytes
-                let got = try self.file.read(into: target, count: bytes, at: self.dataOffset + (range.lowerBound + local.lowerBound) * rowBytes)
-                guard got == bytes else {
-                    throw EngineError.npyFormat(path: self.path, reason: "truncated while reading row \(range.lowerBound + local.lowerBound + got / rowBytes)")
-                }
-                try FeatureMatrix.checkFinite(target, rows: local.count, columns: self.columns, what: self.path, firstRow: range.lowerBound + local.lowerBound)
+                try self.read(rows: (range.lowerBound + local.lowerBound)..<(range.lowerBound + local.upperBound),
+                              into: out.base + local.lowerBound * self.columns)
             } catch {
                 failures.record(error, at: part)
             }

@@ -223,3 +223,23 @@ func expectTopK(_ found: NearestNeighbors, query q: Int, reference: [Double], k:
     let bestLeft = reference.indices.filter { !chosen.contains($0) }.map { reference[$0] }.max() ?? -.infinity
     #expect(bestLeft <= worstChosen + 1e-5, "row with similarity \(bestLeft) left out, worst kept \(worstChosen)", sourceLocation: sourceLocation)
 }
+
+extension KernelPathTests {
+    @Test(arguments: isas, TestSizes.columns)
+    func firstNonFiniteValueIsFoundExactly(isa: KernelISA, columns: Int) throws {
+        for rows in [1, 7, 31, 1000] {
+            let clean = FeatureMatrix.uniform(rows: rows, columns: columns, seed: 600).values
+            #expect(throws: Never.self) { try on(isa) { _ = try FeatureMatrix(rows: rows, columns: columns, values: clean) } }
+            for position in Set([0, columns - 1, rows * columns / 2, rows * columns - 1]) {
+                for bad: Float in [.nan, .infinity, -.infinity] {
+                    var values = clean
+                    values[position] = bad
+                    if position > 0 { values[position - 1] = .greatestFiniteMagnitude }  // finite, exponent not all ones
+                    #expect(throws: EngineError.nonFinite(what: "values", row: position / columns, column: position % columns, value: bad)) {
+                        try on(isa) { _ = try FeatureMatrix(rows: rows, columns: columns, values: values) }
+                    }
+                }
+            }
+        }
+    }
+}

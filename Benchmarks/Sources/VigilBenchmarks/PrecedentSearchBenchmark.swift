@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import VigilEngine
 
 /// `topk_*`: exact k=10 cosine top-k through PrecedentIndex.nearest, into a reused result.
@@ -15,12 +18,16 @@ func runTopK(_ benchmark: BenchmarkCase, _ config: HarnessConfig) throws {
 
     var options = PrecedentIndex.SearchOptions()
     options.threads = config.threads
+    // Tile-shape experiments: VIGIL_TILE_QUERIES / VIGIL_TILE_ROWS override the engine defaults.
+    if let v = getenv("VIGIL_TILE_QUERIES").flatMap({ Int(String(cString: $0)) }), v > 0 { options.tileQueries = v }
+    if let v = getenv("VIGIL_TILE_ROWS").flatMap({ Int(String(cString: $0)) }), v > 0 { options.tileRows = v }
     var result = try index.nearest(to: queries, k: k, options: options)
     for _ in 0..<max(config.warmups, 1) {
         try index.nearest(to: queries, k: k, options: options, into: &result)
     }
 
     let probe = SgemmPeakProbe(threads: config.threads)
+    _ = probe.measure()  // warm the probe's pages and the BLAS thread pool
     var samples: [SgemmSample] = []
     note("\(benchmark.rawValue): \(config.runs) runs interleaved with sgemm peak measurements")
     let timing = try InterleavedTiming.measure(runs: config.runs, limit: {
