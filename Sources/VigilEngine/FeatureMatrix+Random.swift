@@ -16,7 +16,10 @@ extension FeatureMatrix {
         let low = range.lowerBound, width = range.upperBound - range.lowerBound
         Parallelism.forEachRange(count: blocks, threads: Parallelism.defaultThreads) { _, blockRange in
             for block in blockRange {
-                var state = seed &+ UInt64(block) &* 0x9E37_79B9_7F4A_7C15
+                // The block's start is a hash of (seed, block): SplitMix64 streams that start
+                // a multiple of its increment apart would overlap, repeating rows.
+                var mixer = seed ^ (UInt64(block) &* 0xD1B5_4A32_D192_ED03)
+                var state = SplitMix64.next(&mixer)
                 let first = block * randomBlockRows * columns
                 let last = min(rows, (block + 1) * randomBlockRows) * columns
                 for i in first..<last {

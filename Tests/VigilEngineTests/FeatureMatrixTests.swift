@@ -68,6 +68,14 @@ struct FeatureMatrixTests {
         #expect(abs(mean - 0.5) < 0.02)
     }
 
+    @Test func uniformRowsDoNotRepeatAcrossBlocks() {
+        // Blocks of 4096 rows are seeded separately; badly chosen seeds make one block's
+        // stream a shifted copy of another's, so whole rows repeat.
+        let m = FeatureMatrix.uniform(rows: 20_000, columns: 2, seed: 7)
+        let rows = Set((0..<m.rows).map { [m[$0, 0], m[$0, 1]] })
+        #expect(rows.count == m.rows)
+    }
+
     @Test func outOfRangeIndexIsAProgrammerError() async {
         await #expect(processExitsWith: .failure) {
             let m = FeatureMatrix(rows: 2, columns: 2)
