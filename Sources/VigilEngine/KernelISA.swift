@@ -45,7 +45,8 @@ public enum KernelISA: String, Sendable, CaseIterable {
 /// The BLAS library the process runs on (netlib or OpenBLAS, whichever Debian's
 /// `libblas.so.3` alternative, or `LD_LIBRARY_PATH`, selects).
 public enum BLASLibrary {
-    /// A short name such as "openblas:Haswell" or "netlib". Wraps `vk_blas_name`.
+    /// OpenBLAS's name for the kernel family in use (e.g. "Haswell", "SkylakeX"), or
+    /// "netlib". Wraps `vk_blas_name`.
     public static var name: String {
         EngineSetup.ready()
         return String(cString: vk_blas_name())

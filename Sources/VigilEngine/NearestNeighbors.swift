@@ -15,9 +15,11 @@ public struct NearestNeighbors: Sendable {
         indexStorage = IndexStorage(capacity: queries * k)
     }
 
-    /// Similarities, queries × k, row-major.
+    /// Similarities, queries × k, row-major. A fresh copy on every access (O(queries × k));
+    /// loops should use `score(query:rank:)`.
     public var scores: [Float] { Array(UnsafeBufferPointer(start: scoreStorage.base, count: queries * k)) }
-    /// Precedent rows, queries × k, row-major.
+    /// Precedent rows, queries × k, row-major. A fresh copy on every access (O(queries × k));
+    /// loops should use `row(query:rank:)`.
     public var rows: [Int] { (0..<(queries * k)).map { Int(indexStorage.base[$0]) } }
 
     /// Similarity of the `rank`-th result (0 = best) of `query`.
