@@ -17,6 +17,7 @@ let package = Package(
     name: "Vigil",
     products: [
         .library(name: "VigilEngine", targets: ["VigilEngine"]),
+        .library(name: "Vigil", targets: ["Vigil"]),
         .executable(name: "vigil", targets: ["vigil"]),
     ],
     targets: [
@@ -40,9 +41,21 @@ let package = Package(
             dependencies: ["CKernels"],
             swiftSettings: strictSwift
         ),
+        // simdjson (Debian libsimdjson-dev) behind a small C++ shim with a C API, for the
+        // alert hot path. Only Vigil imports it.
+        .target(
+            name: "CSimdJSON",
+            cxxSettings: [.enableWarning("all"), .treatAllWarnings(as: .error)],
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        .target(
+            name: "Vigil",
+            dependencies: ["VigilEngine", "CSimdJSON"],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "vigil",
-            dependencies: ["VigilEngine"],
+            dependencies: ["VigilEngine", "Vigil"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -56,6 +69,12 @@ let package = Package(
             dependencies: ["VigilEngine", "_VigilTestSupport"],
             swiftSettings: strictSwift
         ),
+        .testTarget(
+            name: "VigilTests",
+            dependencies: ["Vigil", "VigilEngine", "_VigilTestSupport"],
+            swiftSettings: strictSwift
+        ),
     ],
-    cLanguageStandard: .c11
+    cLanguageStandard: .c11,
+    cxxLanguageStandard: .cxx17
 )
