@@ -1,0 +1,96 @@
+import Testing
+import Vigil
+
+/// An alert at `minute` naming `entities` ("host:x", "user:y", ...).
+func alert(_ uid: String, minute: Int, _ entities: String..., severity: Int = 3, techniques: [String] = []) -> Alert {
+    Alert(uid: uid, title: "t", timeMs: Int64(minute) * 60_000 + 1_700_000_000_000, severityID: severity, productName: "edr",
+          schemaVersion: "1.8.0", techniques: techniques,
+          entities: entities.map { e in
+              let parts = e.split(separator: ":", maxSplits: 1).map(String.init)
+              return EntityKey(EntityKind(rawValue: parts[0])!, parts[1])!
+          })
+}
+
+struct CorrelatorTests {
+    func correlate(_ alerts: [Alert], window minutes: Int64 = 30, fanOut: Int = 1000) throws -> [Incident] {
+        var c = try Correlator(windowMs: minutes * 60_000, maxAlertsPerEntity: fanOut)
+        return c.add(alerts) + c.finish()
+    }
+
+    @Test func sharedEntityWithinTheWindowMakesOneIncident() throws {
+        let incidents = try correlate([alert("a", minute: 0, "host:ws1", "ip:10.0.0.1"), alert("b", minute: 29, "host:WS1")])
+        #expect(incidents.count == 1)
+        #expect(incidents[0].alerts.map(\.uid) == ["a", "b"])
+        #expect(incidents[0].id == "inc-a")
+        #expect(incidents[0].linkingEntities == [EntityKey(.host, "ws1")!])
+    }
+
+    @Test func sharedEntityOutsideTheWindowStaysApart() throws {
+        let incidents = try correlate([alert("a", minute: 0, "host:ws1"), alert("b", minute: 31, "host:ws1")])
+        #expect(incidents.map(\.id) == ["inc-a", "inc-b"])
+    }
+
+    @Test func linkingIsTransitiveAcrossEntityKinds() throws {
+        let incidents = try correlate([
+            alert("c", minute: 10, "user:bob", "file_hash:ABC"),
+            alert("a", minute: 0, "host:ws1"),
+            alert("b", minute: 5, "host:ws1", "user:bob"),
+            alert("d", minute: 12, "host:other"),
+        ])
+        #expect(incidents.count == 2)
+        #expect(incidents[0].alerts.map(\.uid) == ["a", "b", "c"], "time order, whatever the arrival order")
+        #expect(incidents[0].users == ["bob"])
+        #expect(incidents[1].alerts.map(\.uid) == ["d"])
+    }
+
+    @Test func aPhishingCampaignIsOneIncidentNotFifty() throws {
+        let alerts = (0..<50).map { alert("p\($0)", minute: $0 / 5, "user:recipient\($0)", "url:https://evil.example/login", "domain:evil.example") }
+        let incidents = try correlate(alerts)
+        #expect(incidents.count == 1)
+        #expect(incidents[0].alerts.count == 50)
+        #expect(incidents[0].users.count == 50)
+    }
+
+    @Test func aVeryCommonEntityStopsLinking() throws {
+        // 20 unrelated hosts all resolve through the same DNS server IP.
+        let alerts = (0..<20).map { alert("x\($0)", minute: $0, "host:h\($0)", "ip:10.0.0.53") }
+        let incidents = try correlate(alerts, fanOut: 5)
+        #expect(incidents.count > 1)
+        #expect(incidents.allSatisfy { $0.alerts.count <= 5 })
+        var c = try Correlator(maxAlertsPerEntity: 5)
+        _ = c.add(alerts)
+        #expect(c.saturatedEntities == [EntityKey(.ip, "10.0.0.53")!])
+    }
+
+    @Test func streamingClosesOldIncidentsAndKeepsMemoryToOneWindow() throws {
+        var c = try Correlator(windowMs: 30 * 60_000)
+        var closed: [Incident] = []
+        // One alert per minute for a day, each host active for 10 minutes.
+        for batch in 0..<144 {
+            let alerts = (0..<10).map { m in alert("a\(batch * 10 + m)", minute: batch * 10 + m, "host:h\(batch)") }
+            closed += c.add(alerts)
+            #expect(c.openCount <= 8, "open incidents stay within window + lateness")
+        }
+        closed += c.finish()
+        #expect(closed.count == 144)
+        #expect(closed.allSatisfy { $0.alerts.count == 10 })
+        #expect(Set(closed.flatMap { $0.alerts.map(\.uid) }).count == 1440, "no alert lost")
+    }
+
+    @Test func rejectsImpossibleSettings() {
+        #expect(throws: VigilError.invalidConfiguration(file: "correlation", location: "window", reason: "must be > 0 ms, got 0")) {
+            _ = try Correlator(windowMs: 0)
+        }
+        #expect(throws: VigilError.self) { _ = try Correlator(maxAlertsPerEntity: 1) }
+    }
+
+    @Test func incidentAggregates() throws {
+        let incidents = try correlate([
+            alert("a", minute: 0, "host:ws1", severity: 2, techniques: ["T1059.001"]),
+            alert("b", minute: 1, "host:ws1", "host:ws2", severity: 5, techniques: ["T1059.001", "T1021.002"]),
+        ])
+        #expect(incidents[0].maxSeverity == 5)
+        #expect(incidents[0].techniques == ["T1059.001", "T1021.002"])
+        #expect(incidents[0].hosts == ["ws1", "ws2"])
+    }
+}
