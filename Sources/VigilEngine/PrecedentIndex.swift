@@ -176,4 +176,11 @@ public struct Neighbor: Sendable, Equatable {
     public let label: Int32
     /// Cosine similarity to the query, in [-1, 1].
     public let similarity: Float
+
+    public init(row: Int, id: String, label: Int32, similarity: Float) {
+        self.row = row
+        self.id = id
+        self.label = label
+        self.similarity = similarity
+    }
 }

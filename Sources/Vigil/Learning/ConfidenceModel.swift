@@ -1,0 +1,133 @@
+import VigilEngine
+
+/// The confidence a recommendation carries: the logistic model's probability and the
+/// verdicts of the most similar closed cases (a similarity-weighted k-NN vote), blended by
+/// a small logistic fitted on held-out data and then calibrated (Platt), so the number an
+/// analyst sees is a measured probability, not an assumption about which signal to trust.
+public struct ConfidenceModel: Sendable {
+    /// The indicator model.
+    public let logistic: LogisticModel
+    /// Neighbours consulted per incident.
+    public let k: Int
+    /// Blend over [logit(p_logistic), logit(vote)] (2 weights + bias).
+    public let blend: LogisticModel
+    /// Calibration of the blend's output.
+    public let calibration: PlattCalibration
+
+    /// One incident's confidence and its parts.
+    public struct Assessment: Sendable, Equatable {
+        /// Logistic probability (uncalibrated).
+        public var logistic: Float
+        /// Similarity-weighted share of true positives among the k nearest closed cases,
+        /// smoothed towards 0.5 by one pseudo-case (so 1 neighbour cannot say 0 or 1).
+        public var vote: Float
+        /// The calibrated blend: what recommendations report.
+        public var confidence: Float
+    }
+
+    public init(logistic: LogisticModel, k: Int, blend: LogisticModel, calibration: PlattCalibration) {
+        self.logistic = logistic
+        self.k = k
+        self.blend = blend
+        self.calibration = calibration
+    }
+
+    /// Similarity-weighted true-positive share of `neighbors` (labels: OCSF verdict ids;
+    /// 2 = true positive counts 1, 1/5 = false positive/benign count 0, others are skipped).
+    /// Negative similarities carry no weight.
+    public static func vote(_ neighbors: [Neighbor]) -> Float {
+        var positive: Float = 0.5, total: Float = 1  // one pseudo-case at 0.5
+        for n in neighbors {
+            let w = max(n.similarity, 0)
+            switch n.label {
+            case 2: positive += w; total += w
+            case 1, 5: total += w
+            default: break
+            }
+        }
+        return positive / total
+    }
+
+    /// Assesses each row of `vectors` against `precedents`.
+    /// - Throws: `.engine` for shape mismatches.
+    public func assess(_ vectors: FeatureMatrix, precedents: PrecedentIndex) throws(VigilError) -> (assessments: [Assessment], neighbors: NearestNeighbors) {
+        do {
+            let p = try logistic.scores(vectors)
+            let found = try precedents.nearest(to: vectors, k: k)
+            var out: [Assessment] = []
+            out.reserveCapacity(vectors.rows)
+            for i in 0..<vectors.rows {
+                let v = Self.vote(precedents.neighbors(in: found, query: i))
+                out.append(Assessment(logistic: p[i], vote: v, confidence: combine(logistic: p[i], vote: v)))
+            }
+            return (out, found)
+        } catch {
+            throw .engine(error)
+        }
+    }
+
+    /// The calibrated blend of a logistic probability and a k-NN vote.
+    public func combine(logistic p: Float, vote v: Float) -> Float {
+        let z = blend.weights[0] * Self.logit(p) + blend.weights[1] * Self.logit(v) + blend.bias
+        return calibration.apply(1 / (1 + exp(-z)))
+    }
+
+    static func logit(_ p: Float) -> Float {
+        let q = min(max(p, 1e-6), 1 - 1e-6)
+        return log(q / (1 - q))
+    }
+
+    /// Fits the blend and its calibration on held-out cases: `logistic` probabilities and
+    /// k-NN votes (searched against the training precedents only) with 0/1 labels. The
+    /// held-out rows are split alternately: even rows fit the blend and calibration, odd
+    /// rows measure logistic alone, k-NN alone and the combination, so the comparison is
+    /// never scored on the rows it was fitted on.
+    /// - Throws: `.invalidConfiguration` with fewer than 20 held-out rows or a half with
+    ///   only one class; `.engine` for shape errors.
+    public static func fit(logistic: LogisticModel, k: Int, heldOut vectors: FeatureMatrix, labels: [Float],
+                           precedents: PrecedentIndex) throws(VigilError) -> (model: ConfidenceModel, report: ComparisonReport) {
+        guard vectors.rows >= 20, labels.count == vectors.rows else {
+            throw .invalidConfiguration(file: "training data", location: "held-out split", reason: "needs at least 20 labelled held-out cases, got \(min(vectors.rows, labels.count))")
+        }
+        do {
+            let p = try logistic.scores(vectors)
+            let found = try precedents.nearest(to: vectors, k: k)
+            let votes = (0..<vectors.rows).map { vote(precedents.neighbors(in: found, query: $0)) }
+            let fitRows = stride(from: 0, to: vectors.rows, by: 2).map { $0 }
+            let testRows = stride(from: 1, to: vectors.rows, by: 2).map { $0 }
+            for (name, rows) in [("fitting", fitRows), ("measuring", testRows)] {
+                let positives = rows.filter { labels[$0] == 1 }.count
+                guard positives > 0, positives < rows.count else {
+                    throw VigilError.invalidConfiguration(file: "training data", location: "held-out split", reason: "the \(name) half has only one class (\(positives) of \(rows.count) positive)")
+                }
+            }
+            func stacked(_ rows: [Int]) throws(EngineError) -> FeatureMatrix {
+                try FeatureMatrix(rows: rows.count, columns: 2, values: rows.flatMap { [logit(p[$0]), logit(votes[$0])] })
+            }
+            let (blend, _) = try LogisticTrainer(l2: 1e-3, threads: 1).fit(stacked(fitRows), labels: fitRows.map { labels[$0] }, featureSchemaID: "vigil-blend-v1")
+            let calibration = try PlattCalibration(fitting: blend.scores(stacked(fitRows)), labels: fitRows.map { labels[$0] })
+            let model = ConfidenceModel(logistic: logistic, k: k, blend: blend, calibration: calibration)
+            let y = testRows.map { labels[$0] }
+            let report = ComparisonReport(
+                logistic: try ClassificationMetrics(probabilities: testRows.map { p[$0] }, labels: y),
+                nearestNeighbors: try ClassificationMetrics(probabilities: testRows.map { votes[$0] }, labels: y),
+                combined: try ClassificationMetrics(probabilities: testRows.map { model.combine(logistic: p[$0], vote: votes[$0]) }, labels: y))
+            return (model, report)
+        } catch let error as VigilError {
+            throw error
+        } catch let error as EngineError {
+            throw .engine(error)
+        } catch {
+            throw .invalidConfiguration(file: "training data", location: "held-out split", reason: "\(error)")
+        }
+    }
+}
+
+/// Logistic alone, k-NN alone and the calibrated combination, measured on the same rows.
+public struct ComparisonReport: Sendable, Equatable {
+    public var logistic: ClassificationMetrics
+    public var nearestNeighbors: ClassificationMetrics
+    public var combined: ClassificationMetrics
+}
+
+import Foundation
