@@ -41,6 +41,13 @@ let package = Package(
             dependencies: ["CKernels"],
             swiftSettings: strictSwift
         ),
+        // OpenSSL's libcrypto for SHA-256 and HMAC (training-data hashes, the audit chain).
+        .systemLibrary(
+            name: "CCrypto",
+            path: "Sources/CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // simdjson (Debian libsimdjson-dev) behind a small C++ shim with a C API, for the
         // alert hot path. Only Vigil imports it.
         .target(
@@ -50,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "Vigil",
-            dependencies: ["VigilEngine", "CSimdJSON"],
+            dependencies: ["VigilEngine", "CSimdJSON", "CCrypto"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
