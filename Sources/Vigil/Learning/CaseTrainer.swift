@@ -1,0 +1,102 @@
+import Foundation
+import VigilEngine
+
+/// Learns from closed cases: correlates closed findings into incidents, labels each from
+/// its analysts' verdicts, featurizes, fits the logistic model on a training split, indexes
+/// the training incidents as precedents, and fits and measures the confidence blend on the
+/// held-out split.
+///
+/// Labels (OCSF Incident profile `verdict_id`): an incident with any true-positive
+/// finding (2) is positive; one whose verdicts are all false positive (1) or benign (5) is
+/// negative; incidents with only other verdicts (disregard, test, insufficient data,
+/// duplicate, none) are left out and counted.
+public struct CaseTrainer: Sendable {
+    public var featurizer: Featurizer
+    public var correlationWindowMs: Int64 = 30 * 60 * 1000
+    /// Share of labelled incidents held out (by a hash of the incident id, so the split is
+    /// stable across runs and machines).
+    public var heldOutFraction: Double = 0.2
+    public var l2: Float = 1e-4
+    /// Precedents consulted per incident.
+    public var k: Int = 5
+
+    public init(featurizer: Featurizer) { self.featurizer = featurizer }
+
+    /// Everything a training run produced.
+    public struct Result: Sendable {
+        public var model: ConfidenceModel
+        public var precedents: PrecedentIndex
+        public var cases: [PrecedentCase]
+        public var report: ComparisonReport
+        public var optimiser: LogisticTrainer.Report
+        public var trainingIncidents: Int
+        public var heldOutIncidents: Int
+        public var unlabelledIncidents: Int
+        public var dataSHA256: String
+        public var seconds: Double
+    }
+
+    /// Trains on `alerts` (closed findings carrying `verdictID`); `actions` maps a finding
+    /// uid to the response recorded on it.
+    /// - Throws: `.invalidConfiguration` when too few labelled incidents remain or a split
+    ///   has one class; `.engine` from the kernels.
+    public func train(_ alerts: [Alert], actions: [String: String] = [:]) throws(VigilError) -> Result {
+        let start = ContinuousClock.now
+        var correlator = try Correlator(windowMs: correlationWindowMs)
+        let incidents = correlator.add(alerts) + correlator.finish()
+        var labelled: [(Incident, Float, PrecedentCase)] = []
+        var unlabelled = 0
+        for incident in incidents {
+            let verdicts = incident.alerts.compactMap(\.verdictID)
+            let label: Float
+            let verdict: Int
+            if verdicts.contains(2) { (label, verdict) = (1, 2) }
+            else if let first = verdicts.first(where: { $0 == 1 || $0 == 5 }), verdicts.allSatisfy({ [1, 5, 3, 6, 7, 10, 0, 99].contains($0) }) { (label, verdict) = (0, first) }
+            else { unlabelled += 1; continue }
+            let action = incident.alerts.compactMap { actions[$0.uid] }.first
+            labelled.append((incident, label, PrecedentCase(incidentID: incident.id, title: incident.alerts[0].title, verdictID: verdict,
+                                                            actionTaken: action, lastSeenMs: incident.lastMs)))
+        }
+        guard labelled.count >= 50 else {
+            throw .invalidConfiguration(file: "training data", location: "cases", reason: "\(labelled.count) labelled incidents (need at least 50); \(unlabelled) had no usable verdict")
+        }
+        var hasher = SHA256()
+        for alert in alerts.sorted(by: { $0.uid < $1.uid }) { hasher.update("\(alert.uid)|\(alert.verdictID ?? -1)|\(alert.timeMs)\n") }
+        let dataHash = hasher.hexDigest()
+
+        let isHeldOut = labelled.map { Self.stableFraction($0.0.id) < heldOutFraction }
+        let train = labelled.indices.filter { !isHeldOut[$0] }, test = labelled.indices.filter { isHeldOut[$0] }
+        let (trainX, _) = try featurizer.vectors(for: train.map { labelled[$0].0 })
+        let (testX, _) = try featurizer.vectors(for: test.map { labelled[$0].0 })
+        let trainY = train.map { labelled[$0].1 }, testY = test.map { labelled[$0].1 }
+        do {
+            let (logistic, optimiser) = try LogisticTrainer(l2: l2).fit(trainX, labels: trainY, featureSchemaID: featurizer.schema.id)
+            var precedents = PrecedentIndex(dimension: featurizer.schema.width)
+            try precedents.append(trainX, ids: train.map { labelled[$0].2.incidentID }, labels: train.map { Int32(labelled[$0].2.verdictID) })
+            let (model, report) = try ConfidenceModel.fit(logistic: logistic, k: k, heldOut: testX, labels: testY, precedents: precedents)
+            return Result(model: model, precedents: precedents, cases: train.map { labelled[$0].2 }, report: report, optimiser: optimiser,
+                          trainingIncidents: train.count, heldOutIncidents: test.count, unlabelledIncidents: unlabelled,
+                          dataSHA256: dataHash, seconds: (ContinuousClock.now - start).seconds)
+        } catch let error as EngineError {
+            throw .engine(error)
+        } catch let error as VigilError {
+            throw error
+        } catch {
+            throw .invalidConfiguration(file: "training data", location: "training", reason: "\(error)")
+        }
+    }
+
+    /// A value in [0, 1) from the SHA-256 of `id`: the same on every run and machine.
+    static func stableFraction(_ id: String) -> Double {
+        let hex = SHA256.hex(id).prefix(13)
+        return Double(UInt64(hex, radix: 16)!) / Double(1 << 52)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import VigilEngine
+
+/// A trained model on disk: `<name>.json` (weights, blend, calibration, the feature schema
+/// id, training-data hash, metrics, time, and the precedent cases' metadata) beside
+/// `<name>.precedents.vpx` (the precedent vectors, `PrecedentIndex` format).
+public struct ModelFile: Sendable, Equatable, Codable {
+    public static let currentFormat = "vigil-model-v1"
+
+    /// The metrics of one signal, as stored.
+    public struct Metrics: Sendable, Equatable, Codable {
+        public var auc, accuracy, brier, expectedCalibrationError, logLoss: Double
+        public var count, positives: Int
+
+        enum CodingKeys: String, CodingKey {
+            case auc, accuracy, brier, expectedCalibrationError = "expected_calibration_error", logLoss = "log_loss", count, positives
+        }
+
+        public init(_ m: ClassificationMetrics) {
+            (auc, accuracy, brier, expectedCalibrationError, logLoss, count, positives) =
+                (m.auc, m.accuracy, m.brier, m.expectedCalibrationError, m.logLoss, m.count, m.positives)
+        }
+    }
+
+    public var format: String
+    public var featureSchema: String
+    public var width: Int
+    public var weights: [Float]
+    public var bias: Float
+    public var blendWeights: [Float]
+    public var blendBias: Float
+    public var calibration: PlattCalibration
+    public var k: Int
+    public var trainedAt: String
+    public var trainingDataSha256: String
+    public var trainingIncidents: Int
+    public var heldOutIncidents: Int
+    public var unlabelledIncidents: Int
+    public var metrics: [String: Metrics]
+    public var precedentsFile: String
+    public var cases: [PrecedentCase]
+
+    enum CodingKeys: String, CodingKey {
+        case format, featureSchema = "feature_schema", width, weights, bias, blendWeights = "blend_weights", blendBias = "blend_bias",
+             calibration, k, trainedAt = "trained_at", trainingDataSha256 = "training_data_sha256",
+             trainingIncidents = "training_incidents", heldOutIncidents = "held_out_incidents",
+             unlabelledIncidents = "unlabelled_incidents", metrics, precedentsFile = "precedents_file", cases
+    }
+
+    /// The model and precedents a training run produced, ready to write.
+    public init(_ result: CaseTrainer.Result, schema: FeatureSchema, precedentsFile: String, trainedAt: Date = Date()) {
+        format = Self.currentFormat
+        featureSchema = schema.id
+        width = schema.width
+        weights = result.model.logistic.weights
+        bias = result.model.logistic.bias
+        blendWeights = result.model.blend.weights
+        blendBias = result.model.blend.bias
+        calibration = result.model.calibration
+        k = result.model.k
+        self.trainedAt = ISO8601DateFormatter().string(from: trainedAt)
+        trainingDataSha256 = result.dataSHA256
+        trainingIncidents = result.trainingIncidents
+        heldOutIncidents = result.heldOutIncidents
+        unlabelledIncidents = result.unlabelledIncidents
+        metrics = ["logistic": Metrics(result.report.logistic), "knn": Metrics(result.report.nearestNeighbors),
+                   "combined": Metrics(result.report.combined)]
+        self.precedentsFile = precedentsFile
+        cases = result.cases
+    }
+
+    /// Writes `path` (JSON, atomically) and the precedent index beside it.
+    /// - Throws: `.io`, `.engine`.
+    public static func write(_ result: CaseTrainer.Result, schema: FeatureSchema, to path: String) throws(VigilError) {
+        let base = path.hasSuffix(".json") ? String(path.dropLast(5)) : path
+        let precedentsPath = base + ".precedents.vpx"
+        let file = ModelFile(result, schema: schema, precedentsFile: (precedentsPath as NSString).lastPathComponent)
+        do {
+            try result.precedents.save(to: precedentsPath)
+        } catch {
+            throw .engine(error)
+        }
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(file).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .io(path: path, reason: "cannot write the model: \(error.localizedDescription)")
+        }
+    }
+
+    /// A loaded model: the confidence model, its precedents and their cases.
+    public struct Loaded: Sendable {
+        public var file: ModelFile
+        public var model: ConfidenceModel
+        public var precedents: PrecedentIndex
+    }
+
+    /// Reads a model file and its precedents, checking they belong together.
+    /// - Throws: `.io`; `.invalidConfiguration` naming the key for a wrong format, a
+    ///   weight count that differs from the schema width, non-finite numbers, or a
+    ///   precedent file of another width or case count.
+    public static func load(from path: String) throws(VigilError) -> Loaded {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw .io(path: path, reason: "cannot read: \(error.localizedDescription)") }
+        let file: ModelFile
+        do {
+            let decoder = JSONDecoder()
+            file = try decoder.decode(ModelFile.self, from: data)
+        } catch {
+            throw .invalidConfiguration(file: path, location: "model", reason: "not a Vigil model file: \(error)")
+        }
+        guard file.format == currentFormat else { throw .invalidConfiguration(file: path, location: "format", reason: "'\(file.format)' is not \(currentFormat)") }
+        guard file.weights.count == file.width else { throw .invalidConfiguration(file: path, location: "weights", reason: "\(file.weights.count) weights for a \(file.width)-column schema") }
+        guard file.blendWeights.count == 2 else { throw .invalidConfiguration(file: path, location: "blend_weights", reason: "expected 2, got \(file.blendWeights.count)") }
+        guard file.k >= 1 else { throw .invalidConfiguration(file: path, location: "k", reason: "must be >= 1") }
+        let folder = (path as NSString).deletingLastPathComponent
+        let precedentsPath = file.precedentsFile.hasPrefix("/") ? file.precedentsFile : (folder.isEmpty ? "" : folder + "/") + file.precedentsFile
+        do {
+            let logistic = try LogisticModel(weights: file.weights, bias: file.bias, featureSchemaID: file.featureSchema)
+            let blend = try LogisticModel(weights: file.blendWeights, bias: file.blendBias, featureSchemaID: "vigil-blend-v1")
+            let precedents = try PrecedentIndex(contentsOf: precedentsPath)
+            guard precedents.dimension == file.width, precedents.count == file.cases.count else {
+                throw VigilError.invalidConfiguration(file: precedentsPath, location: "precedents", reason: "\(precedents.count) x \(precedents.dimension) vectors do not match \(file.cases.count) cases x \(file.width) columns in \(path)")
+            }
+            return Loaded(file: file, model: ConfidenceModel(logistic: logistic, k: file.k, blend: blend, calibration: file.calibration), precedents: precedents)
+        } catch let error as EngineError {
+            throw .invalidConfiguration(file: path, location: "model", reason: error.description)
+        } catch let error as VigilError {
+            throw error
+        } catch {
+            throw .io(path: path, reason: "\(error)")
+        }
+    }
+}
