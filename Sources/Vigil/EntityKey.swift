@@ -11,8 +11,10 @@ public struct EntityKey: Sendable, Hashable, Comparable, CustomStringConvertible
     public let value: String
 
     /// Normalises `raw` for `kind`. Returns nil for an empty value.
+    /// IPv6 addresses are rewritten in RFC 5952 form (inet_pton/inet_ntop), so
+    /// `2001:DB8::0:1` and `2001:db8::1` are the same entity.
     public init?(_ kind: EntityKind, _ raw: String) {
-        var v = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var v = Self.trimmed(raw)
         guard !v.isEmpty else { return nil }
         switch kind {
         case .host, .domain, .user, .fileHash:
@@ -20,12 +22,23 @@ public struct EntityKey: Sendable, Hashable, Comparable, CustomStringConvertible
             if kind == .domain || kind == .host, v.hasSuffix(".") { v.removeLast() }
         case .ip:
             v = v.lowercased()
+            if v.utf8.contains(UInt8(ascii: ":")), let canonical = IPAddressText.canonical(v) { v = canonical.text }
         case .url:
             break
         }
         guard !v.isEmpty else { return nil }
         self.kind = kind
         value = v
+    }
+
+    /// `s` without leading and trailing white space; returns `s` itself (no Foundation
+    /// call) in the common case where neither end is blank — this runs per entity on the
+    /// alert path.
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) || b >= 0x80 }
+        if !blank(first) && !blank(last) { return s }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public var description: String { "\(kind.rawValue):\(value)" }

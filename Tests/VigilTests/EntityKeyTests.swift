@@ -7,6 +7,9 @@ struct EntityKeyTests {
         #expect(EntityKey(.fileHash, "ABCDEF") == EntityKey(.fileHash, "abcdef"))
         #expect(EntityKey(.url, "https://x.example/A")?.value == "https://x.example/A")
         #expect(EntityKey(.user, "   ") == nil)
+        #expect(EntityKey(.user, "\u{00A0}bob\u{00A0}")?.value == "bob", "non-ASCII white space is trimmed too")
+        #expect(EntityKey(.ip, "2001:DB8::0:1") == EntityKey(.ip, "2001:db8::1"))
+        #expect(EntityKey(.ip, " 10.0.0.1\t")?.value == "10.0.0.1")
     }
 }
 
