@@ -10,6 +10,16 @@ commands:
          generate a deterministic batch of events with ground truth, learn a model from a
          generated history, score the batch, explain the top events with their closest
          precedents, check drift, and write the outputs under DIR (default ./vigil-demo)
+  train  --alerts CLOSED.ndjson [--assets F] [--intel FEEDS.json] [--out model.json] [--rejects F]
+         learn from closed cases (OCSF findings with verdict_id); reports held-out AUC,
+         accuracy and calibration for logistic alone, k-NN alone and the combination
+  triage --alerts F --policy F --playbooks F --model F [--assets F] [--intel FEEDS.json]
+         [--out findings.ndjson] [--rejects rejects.ndjson] [--window-minutes 30]
+         correlate, score, explain and tier; write OCSF finding updates
+  explain UID [--findings F]
+         the explanation written for one finding
+  policy check FILE [--strict]
+         validate a tier policy or playbook catalogue (exit 2 on errors; 1 on warnings with --strict)
   score  --weights W.npy [--bias B] --npy X.npy [--out P.npy] [--batch-rows N]
          stream-score a float32 .npy feature matrix (one probability per row)
   info   the kernel path and BLAS library in use
@@ -21,6 +31,14 @@ do {
     switch command {
     case "demo":
         try DemoCommand(arguments: Arguments(arguments)).run()
+    case "train":
+        try TrainCommand(arguments: Arguments(arguments)).run()
+    case "triage":
+        try TriageCommand(arguments: Arguments(arguments)).run()
+    case "explain":
+        try ExplainCommand.run(arguments)
+    case "policy":
+        exit(try PolicyCommand.run(arguments))
     case "score":
         try ScoreCommand(arguments: Arguments(arguments)).run()
     case "info":

@@ -1,0 +1,172 @@
+import Foundation
+import Vigil
+import VigilEngine
+
+/// Asset inventory and threat intel named on the command line (either may be absent).
+struct ContextFiles {
+    let assets: AssetInventory?
+    let intel: ThreatIntel?
+
+    init(assetsPath: String?, feedsPath: String?, now: Date) throws {
+        assets = try assetsPath.map { (p) throws(VigilError) in try AssetInventory.load(contentsOf: p) }
+        intel = try feedsPath.map { (p) throws(VigilError) in try ThreatIntel.load(feedsFile: p, now: now) }
+    }
+
+    func featurizer() throws -> Featurizer {
+        Featurizer(schema: try FeatureSchema(), intel: intel, assets: assets)
+    }
+}
+
+/// The response recorded on a closed finding: `unmapped.action_taken` (Vigil's import
+/// convention for case histories), if present.
+func actionTaken(in raw: Substring) -> String? {
+    guard let data = raw.data(using: .utf8),
+          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+          let unmapped = object["unmapped"] as? [String: Any],
+          let action = unmapped["action_taken"] as? String, action != "none" else { return nil }
+    return action
+}
+
+/// `vigil train`: learns from closed cases and writes a model file.
+struct TrainCommand {
+    let alertsPath: String, outputPath: String, assetsPath: String?, feedsPath: String?, rejectsPath: String?
+
+    init(arguments: Arguments) throws(CommandError) {
+        var a = arguments
+        alertsPath = try a.require("--alerts")
+        outputPath = a.take("--out") ?? "model.json"
+        assetsPath = a.take("--assets")
+        feedsPath = a.take("--intel")
+        rejectsPath = a.take("--rejects")
+        try a.finish()
+    }
+
+    @discardableResult
+    func run(quiet: Bool = false) throws -> CaseTrainer.Result {
+        let context = try ContextFiles(assetsPath: assetsPath, feedsPath: feedsPath, now: Date())
+        let rejects = try rejectsPath.map { (p) throws(VigilError) in try RejectWriter(path: p) }
+        let (closed, ingest) = try AlertReader(path: alertsPath).readAll(rejects: rejects)
+        try rejects?.close()
+        var actions: [String: String] = [:]
+        for item in closed { if let action = actionTaken(in: item.raw) { actions[item.alert.uid] = action } }
+        let featurizer = try context.featurizer()
+        let result = try CaseTrainer(featurizer: featurizer).train(closed.map(\.alert), actions: actions)
+        try ModelFile.write(result, schema: featurizer.schema, to: outputPath)
+        if !quiet {
+            print("read \(ingest.accepted) closed findings (\(ingest.rejected) rejected\(rejectsPath.map { " → \($0)" } ?? ""))")
+            print("incidents: \(result.trainingIncidents) training, \(result.heldOutIncidents) held out, \(result.unlabelledIncidents) without a usable verdict")
+            print(String(format: "fitted in %.2f s (%d L-BFGS iterations, converged: %@)", result.seconds, result.optimiser.iterations, result.optimiser.converged ? "yes" : "no"))
+            print("held-out measurement (half of the held-out incidents; the other half fitted the blend):")
+            print("  logistic alone   \(result.report.logistic)")
+            print("  k-NN alone       \(result.report.nearestNeighbors)")
+            print("  combined         \(result.report.combined)")
+            print("model written to \(outputPath) (schema \(featurizer.schema.id), training data sha256 \(result.dataSHA256.prefix(16))…)")
+        }
+        return result
+    }
+}
+
+/// `vigil triage`: the main job on files.
+struct TriageCommand {
+    let alertsPath: String, assetsPath: String?, feedsPath: String?, policyPath: String, playbooksPath: String
+    let modelPath: String, outputPath: String, rejectsPath: String, windowMinutes: Int
+
+    init(arguments: Arguments) throws(CommandError) {
+        var a = arguments
+        alertsPath = try a.require("--alerts")
+        assetsPath = a.take("--assets")
+        feedsPath = a.take("--intel")
+        policyPath = try a.require("--policy")
+        playbooksPath = try a.require("--playbooks")
+        modelPath = try a.require("--model")
+        outputPath = a.take("--out") ?? "findings.ndjson"
+        rejectsPath = a.take("--rejects") ?? "rejects.ndjson"
+        windowMinutes = try a.int("--window-minutes", default: 30, in: 1...10_080)
+        try a.finish()
+    }
+
+    @discardableResult
+    func run(now: Date = Date(), report: Bool = true) throws -> TriageRun.Summary {
+        let context = try ContextFiles(assetsPath: assetsPath, feedsPath: feedsPath, now: now)
+        let loaded = try ModelFile.load(from: modelPath)
+        let featurizer = try context.featurizer()
+        guard loaded.file.featureSchema == featurizer.schema.id else {
+            throw VigilError.invalidConfiguration(file: modelPath, location: "feature_schema",
+                                                  reason: "model was trained on \(loaded.file.featureSchema), this build featurizes \(featurizer.schema.id)")
+        }
+        let recommender = Recommender(featurizer: featurizer, model: loaded.model, precedents: loaded.precedents, cases: loaded.file.cases,
+                                      policy: try TierPolicy(contentsOf: policyPath), playbooks: try PlaybookCatalogue(contentsOf: playbooksPath),
+                                      modelVersion: "\(loaded.file.featureSchema) data:\(loaded.file.trainingDataSha256.prefix(12)) trained \(loaded.file.trainedAt)")
+        var run = TriageRun(recommender: recommender)
+        run.windowMs = Int64(windowMinutes) * 60_000
+        var lastShown = 0
+        let summary = try run.run(alerts: alertsPath, output: outputPath, rejects: rejectsPath, now: now) { read in
+            if read - lastShown >= 100_000 {
+                FileHandle.standardError.write(Data("  … \(read) alerts\n".utf8))
+                lastShown = read
+            }
+        }
+        if report { TriageReport(summary: summary, outputPath: outputPath, rejectsPath: rejectsPath).print() }
+        return summary
+    }
+}
+
+/// The terminal summary of a triage run.
+struct TriageReport {
+    let summary: TriageRun.Summary, outputPath: String, rejectsPath: String
+
+    func print() {
+        let s = summary
+        Swift.print(String(format: "triaged %d alerts into %d incidents in %.2f s (%.0f alerts/s); %d rejected → %@",
+                           s.ingest.accepted, s.incidents, s.totalSeconds, Double(s.ingest.accepted + s.ingest.rejected) / max(s.totalSeconds, 1e-9),
+                           s.ingest.rejected, rejectsPath))
+        if !s.ingest.rejectedByReason.isEmpty {
+            Swift.print("  rejects by reason: " + s.ingest.rejectedByReason.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+        }
+        for tier in Tier.allCases {
+            Swift.print("  \(tier): \(s.incidentsByTier[tier, default: 0]) incidents, \(s.actionsByTier[tier, default: 0]) proposed actions")
+        }
+        Swift.print("  stages: " + s.seconds.sorted { $0.value > $1.value }.map { String(format: "%@ %.2f s", $0.key, $0.value) }.joined(separator: ", "))
+        if !s.saturatedEntities.isEmpty {
+            Swift.print("  too common to correlate on: " + s.saturatedEntities.prefix(5).map(\.description).joined(separator: ", "))
+        }
+        Swift.print("top incidents:")
+        for line in s.top {
+            Swift.print(String(format: "  %-28@ risk %3d  conf %.2f  %@  %-18@ %3d alerts  %@  [%@]", line.id, line.riskScore, Double(line.confidence),
+                               "T\(line.tier.rawValue)", line.family, line.alerts, line.hosts.prefix(3).joined(separator: ","), line.actions.joined(separator: " ")))
+        }
+        Swift.print("updated findings → \(outputPath)")
+    }
+}
+
+/// `vigil policy check F`: validates a tier policy or playbook catalogue.
+enum PolicyCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        guard words.count >= 2, words[0] == "check" else { throw CommandError.usage("usage: vigil policy check FILE [--strict]") }
+        let strict = words.dropFirst(2).contains("--strict")
+        let report = PolicyCheck.run(path: words[1], now: Date())
+        Swift.print(report.text)
+        return report.exitStatus(strict: strict)
+    }
+}
+
+/// `vigil explain UID [--findings F]`: the explanation written for one finding.
+enum ExplainCommand {
+    static func run(_ words: [String]) throws {
+        guard let uid = words.first else { throw CommandError.usage("usage: vigil explain UID [--findings FILE]") }
+        var a = try Arguments(Array(words.dropFirst()))
+        let path = a.take("--findings") ?? "vigil-demo/findings.ndjson"
+        try a.finish()
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw VigilError.io(path: path, reason: "cannot read the findings file (run vigil triage or vigil demo first)")
+        }
+        for line in text.split(separator: "\n") where line.contains("\"\(uid)\"") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let info = object["finding_info"] as? [String: Any], info["uid"] as? String == uid,
+                  let vigil = (object["unmapped"] as? [String: Any])?["vigil"] as? [String: Any] else { continue }
+            Swift.print(ExplanationText.render(title: info["title"] as? String ?? "", uid: uid, vigil: vigil))
+            return
+        }
+        throw VigilError.invalidRecord(source: path, line: 0, field: "finding_info.uid", reason: "no finding '\(uid)' in this file")
+    }
+}
