@@ -58,6 +58,7 @@ let package = Package(
         .target(
             name: "Vigil",
             dependencies: ["VigilEngine", "CSimdJSON", "CCrypto"],
+            resources: [.copy("Resources/tier-policy.json"), .copy("Resources/playbooks.json")],
             swiftSettings: strictSwift
         ),
         .executableTarget(

@@ -5,11 +5,9 @@ import Vigil
 // Tier policy, playbook catalogue and `vigil policy check`: decisions, loader errors and
 // warnings, matching precedence, blast radius, and the shipped example files.
 
-/// The shipped examples, found from this file's path (Tests/VigilTests/ → Examples/policy/).
-private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Examples/policy")
-private let examplePolicyPath = examples.appendingPathComponent("tier-policy.json").path
-private let examplePlaybooksPath = examples.appendingPathComponent("playbooks.json").path
+/// The shipped configuration (package resources of the Vigil module).
+private let examplePolicyPath = DefaultConfiguration.tierPolicyPath
+private let examplePlaybooksPath = DefaultConfiguration.playbooksPath
 
 private func at(_ text: String) -> Date { PolicyDate(text)!.start }
 /// A fixed "today" for the examples: after approval (2026-11-16), before every review date.

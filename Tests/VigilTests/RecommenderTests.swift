@@ -6,10 +6,8 @@ import VigilEngine
 /// A recommender over the example policy and playbooks, with a hand-set model whose
 /// confidence rises with validated-feed corroboration and severity.
 func exampleRecommender(intel: [EntityKey: Int], assets: [String: Asset]) throws -> Recommender {
-    let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Examples/policy").path
-    let policy = try TierPolicy(contentsOf: examples + "/tier-policy.json")
-    let playbooks = try PlaybookCatalogue(contentsOf: examples + "/playbooks.json")
+    let policy = try TierPolicy(contentsOf: DefaultConfiguration.tierPolicyPath)
+    let playbooks = try PlaybookCatalogue(contentsOf: DefaultConfiguration.playbooksPath)
     let schema = try FeatureSchema()
     let featurizer = Featurizer(schema: schema, intel: FakeIntel(validated: intel), assets: FakeAssets(byHost: assets))
     var weights = [Float](repeating: 0, count: schema.width)
