@@ -52,18 +52,19 @@ struct CorrelatorTests {
     }
 
     @Test func aVeryCommonEntityStopsLinking() throws {
-        // 20 unrelated hosts all resolve through the same DNS server IP.
-        let alerts = (0..<20).map { alert("x\($0)", minute: $0, "host:h\($0)", "ip:10.0.0.53") }
+        // 20 unrelated hosts all reach the same external service, caught by the same rule.
+        let alerts = (0..<20).map { alert("x\($0)", minute: $0, "host:h\($0)", "ip:198.51.100.53") }
         let incidents = try correlate(alerts, fanOut: 5)
         #expect(incidents.count > 1)
         #expect(incidents.allSatisfy { $0.alerts.count <= 5 })
         var c = try Correlator(maxAlertsPerEntity: 5)
         _ = c.add(alerts)
-        #expect(c.saturatedEntities == [EntityKey(.ip, "10.0.0.53")!])
+        #expect(c.saturatedEntities == [EntityKey(.ip, "198.51.100.53")!])
     }
 
     @Test func streamingClosesOldIncidentsAndKeepsMemoryToOneWindow() throws {
         var c = try Correlator(windowMs: 30 * 60_000)
+        c.maxAlertsPerSubject = 100
         var closed: [Incident] = []
         // One alert per minute for a day, each host active for 10 minutes.
         for batch in 0..<144 {
@@ -75,6 +76,31 @@ struct CorrelatorTests {
         #expect(closed.count == 144)
         #expect(closed.allSatisfy { $0.alerts.count == 10 })
         #expect(Set(closed.flatMap { $0.alerts.map(\.uid) }).count == 1440, "no alert lost")
+    }
+
+    @Test func infrastructureAndOtherDetectionsDoNotLink() throws {
+        // Two hosts that merely name the same file server, and the same SaaS domain seen by
+        // two different detections, are not one story.
+        var a = alert("a", minute: 0, "host:ws1", "host:fileserver", "domain:saas.example")
+        a.deviceHostname = "ws1"
+        var b = alert("b", minute: 5, "host:ws2", "host:fileserver", "domain:saas.example")
+        b.deviceHostname = "ws2"
+        b.analyticName = "other rule"
+        #expect(try correlate([a, b]).count == 2)
+        var c = try Correlator()
+        c.commonEntities = [EntityKey(.domain, "evil.example")!]
+        let split = c.add([alert("p", minute: 0, "domain:evil.example"), alert("q", minute: 1, "domain:evil.example")]) + c.finish()
+        #expect(split.count == 2, "entities common in the history never link")
+    }
+
+    @Test func incidentsStopGrowingAtTheirCaps() throws {
+        var c = try Correlator(maxIncidentAlerts: 10)
+        c.maxAlertsPerSubject = 1000
+        let chain = (0..<30).map { alert("u\($0)", minute: $0, "user:admin") }
+        let incidents = c.add(chain) + c.finish()
+        #expect(incidents.allSatisfy { $0.alerts.count <= 10 })
+        #expect(c.cappedLinks > 0)
+        #expect(incidents.map(\.alerts.count).reduce(0, +) == 30, "no alert lost")
     }
 
     @Test func rejectsImpossibleSettings() {

@@ -8,9 +8,12 @@
 /// Alerts may arrive out of order by up to `lateness`; an alert older than that still
 /// correlates with whatever is open, and is never dropped.
 ///
-/// Entities seen in more than `maxAlertsPerEntity` alerts of one window (a DNS resolver,
-/// a proxy, a scanner) stop linking — otherwise one busy entity would merge unrelated
-/// activity into a single giant incident. They stay in the incidents' entity sets.
+/// Only an alert's own device and user and its indicators (hashes, domains, URLs, external
+/// IPs) link; hosts and internal IPs it merely names are shared infrastructure. An entity
+/// seen in more than `maxAlertsPerEntity` alerts of one window (a resolver, a proxy, a
+/// scanner; default 100, above a typical phishing wave) stops linking for the rest of the
+/// run — otherwise one busy entity would merge unrelated activity into a single giant
+/// incident. Such entities stay in the incidents' entity sets.
 public struct Correlator: Sendable {
     /// Correlation window, ms (default 30 minutes).
     public let windowMs: Int64
@@ -20,19 +23,41 @@ public struct Correlator: Sendable {
     public let maxAlertsPerEntity: Int
     /// Entity kinds that link alerts.
     public let linkingKinds: Set<EntityKind>
+    /// Largest incident a link may create: beyond it, a chain of ordinary activity (an
+    /// admin account busy all day) is no longer one thing happening. Links refused for it
+    /// are counted in `cappedLinks`.
+    public let maxIncidentAlerts: Int
+    /// Entities that never link: those common in the closed-case history (installers,
+    /// update servers, a resolver), where sharing one says nothing about being related.
+    public var commonEntities: Set<EntityKey> = []
+    /// Alerts of one device or account per window above which it stops linking for that
+    /// window (default 8: an intrusion on one host shows a handful of detections, a noisy
+    /// host shows dozens).
+    public var maxAlertsPerSubject = 8
+    /// Longest time an incident may span, ms (default 2 h): a chain of alerts each within
+    /// the window of the last (a user busy all day) would otherwise grow without end.
+    public let maxIncidentSpanMs: Int64
+    /// Links not made because the merged incident would exceed `maxIncidentAlerts` or
+    /// `maxIncidentSpanMs`.
+    public private(set) var cappedLinks = 0
 
     private var nextID = 0
     private var parent: [Int: Int] = [:]
     private var open: [Int: Incident] = [:]
-    private var lastSeen: [EntityKey: (timeMs: Int64, incident: Int, count: Int, windowStart: Int64)] = [:]
+    private var lastSeen: [EntityKey: (timeMs: Int64, incident: Int, count: Int, windowStart: Int64, rule: String)] = [:]
     private var latestMs: Int64 = .min
     /// Entities that exceeded the fan-out limit (for the run summary).
     public private(set) var saturatedEntities: Set<EntityKey> = []
 
     /// - Throws: `.invalidConfiguration` for a non-positive window, negative lateness or a
     ///   fan-out limit below 2.
-    public init(windowMs: Int64 = 30 * 60 * 1000, latenessMs: Int64? = nil, maxAlertsPerEntity: Int = 1000,
+    public init(windowMs: Int64 = 30 * 60 * 1000, latenessMs: Int64? = nil, maxAlertsPerEntity: Int = 100,
+                maxIncidentAlerts: Int = 250, maxIncidentSpanMs: Int64 = 2 * 3600 * 1000,
                 linkingKinds: Set<EntityKind> = Set(EntityKind.allCases)) throws(VigilError) {
+        guard maxIncidentSpanMs >= windowMs else { throw .invalidConfiguration(file: "correlation", location: "max_incident_span", reason: "must be at least the window (\(windowMs) ms), got \(maxIncidentSpanMs)") }
+        self.maxIncidentSpanMs = maxIncidentSpanMs
+        guard maxIncidentAlerts >= 2 else { throw .invalidConfiguration(file: "correlation", location: "max_incident_alerts", reason: "must be >= 2, got \(maxIncidentAlerts)") }
+        self.maxIncidentAlerts = maxIncidentAlerts
         guard windowMs > 0 else { throw .invalidConfiguration(file: "correlation", location: "window", reason: "must be > 0 ms, got \(windowMs)") }
         guard (latenessMs ?? 0) >= 0 else { throw .invalidConfiguration(file: "correlation", location: "lateness", reason: "must be >= 0 ms") }
         guard maxAlertsPerEntity >= 2 else { throw .invalidConfiguration(file: "correlation", location: "max_alerts_per_entity", reason: "must be >= 2, got \(maxAlertsPerEntity)") }
@@ -64,13 +89,15 @@ public struct Correlator: Sendable {
 
     private mutating func add(_ alert: Alert) {
         latestMs = max(latestMs, alert.timeMs)
+        let rule = alert.analyticUID ?? alert.analyticName ?? alert.title
         let id = nextID
         nextID += 1
         parent[id] = id
         let incident = Incident(id: "inc-" + alert.uid, alerts: [alert], entities: Set(alert.entities), linkingEntities: [])
         var root = id
         open[id] = incident
-        for entity in Set(alert.entities) where linkingKinds.contains(entity.kind) {
+        for entity in Self.linkingEntities(of: alert) where linkingKinds.contains(entity.kind) {
+            if saturatedEntities.contains(entity) || commonEntities.contains(entity) { continue }
             if var seen = lastSeen[entity] {
                 let within = abs(alert.timeMs - seen.timeMs) <= windowMs
                 if alert.timeMs - seen.windowStart > windowMs {
@@ -78,20 +105,67 @@ public struct Correlator: Sendable {
                     seen.windowStart = alert.timeMs
                 }
                 seen.count += 1
-                if seen.count > maxAlertsPerEntity { saturatedEntities.insert(entity) }
-                if within && seen.count <= maxAlertsPerEntity, let other = find(seen.incident) {
+                if seen.count > maxAlertsPerEntity {
+                    // Too common to mean anything: it stops linking for the rest of the run.
+                    saturatedEntities.insert(entity)
+                    lastSeen[entity] = nil
+                    continue
+                }
+                // A device or account busy in this window (a noisy workstation, an admin
+                // account) links nothing until it quietens: its alerts are not one story.
+                let subject = Self.isSubject(entity, of: alert)
+                let busy = subject && seen.count > maxAlertsPerSubject
+                // An indicator links only alerts of the same detection (a campaign: one
+                // phishing URL, many recipients); across detections only the device or
+                // account does (an attack chain). Otherwise popular SaaS domains or
+                // installers would join every unrelated alert that touched them.
+                let sameStory = subject || seen.rule == rule
+                if within, !busy, sameStory, let other = find(seen.incident) {
                     if other != root {
-                        root = union(root, other, via: entity)
+                        let (a, b) = (open[root]!, open[other]!)
+                        if a.alerts.count + b.alerts.count > maxIncidentAlerts
+                            || max(a.lastMs, b.lastMs) - min(a.firstMs, b.firstMs) > maxIncidentSpanMs {
+                            cappedLinks += 1
+                        } else {
+                            root = union(root, other, via: entity)
+                        }
                     } else {
                         open[root]!.linkingEntities.insert(entity)
                     }
                 }
                 seen.timeMs = max(seen.timeMs, alert.timeMs)
                 seen.incident = root
+                seen.rule = rule
                 lastSeen[entity] = seen
             } else {
-                lastSeen[entity] = (alert.timeMs, root, 1, alert.timeMs)
+                lastSeen[entity] = (alert.timeMs, root, 1, alert.timeMs, rule)
             }
+        }
+    }
+
+    /// The entities that may link `alert` to others: its own device (host name and IP) and
+    /// user, and indicators (file hashes, domains, URLs, external IPs). Other hosts and
+    /// internal IPs it merely names (a file server it reached, a domain controller it
+    /// authenticated against) are shared infrastructure: linking on them would chain
+    /// unrelated activity together. They stay in the incident's entity set.
+    static func linkingEntities(of alert: Alert) -> Set<EntityKey> {
+        let device = alert.deviceHostname.flatMap { EntityKey(.host, $0) }
+        let deviceIP = alert.deviceIP.flatMap { EntityKey(.ip, $0) }
+        return Set(alert.entities.filter { e in
+            switch e.kind {
+            case .host: return device == nil || e == device
+            case .ip: return e == deviceIP || !Featurizer.isPrivate(e.value)
+            case .user, .fileHash, .domain, .url: return true
+            }
+        })
+    }
+
+    /// Whether `entity` is the alert's own device or account (not an indicator it names).
+    static func isSubject(_ entity: EntityKey, of alert: Alert) -> Bool {
+        switch entity.kind {
+        case .host, .user: return true
+        case .ip: return alert.deviceIP.flatMap { EntityKey(.ip, $0) } == entity
+        case .fileHash, .domain, .url: return false
         }
     }
 
