@@ -1,14 +1,14 @@
 import Foundation
 import VigilEngine
 
-/// `vigil demo`: the main job on embedded, generated data.
+/// `vigil engine-demo`: the scoring engine alone on generated feature vectors.
 ///
 /// A deterministic "SOC day": a hidden ground-truth model labels a history of closed cases
 /// and today's batch; Vigil learns a model from the history alone, scores today's batch,
 /// explains the highest-risk events (signed top indicators and the closest closed cases
 /// with their verdicts), checks today's features for drift against the history, and
 /// measures itself against the ground truth.
-struct DemoCommand {
+struct EngineDemoCommand {
     let rows: Int, features: Int, outputDirectory: String
     let historyRows = 100_000
     /// Today's feature 5 is shifted: the drift check must find it (and only it).
@@ -18,7 +18,7 @@ struct DemoCommand {
         var a = arguments
         rows = try a.int("--rows", default: 1_000_000, in: 1...50_000_000)
         features = try a.int("--features", default: 64, in: 8...4096)
-        outputDirectory = a.take("--out") ?? "vigil-demo"
+        outputDirectory = a.take("--out") ?? "vigil-engine-demo"
         try a.finish()
     }
 
@@ -80,7 +80,7 @@ struct DemoCommand {
         try report.text.write(toFile: outputDirectory + "/report.txt", atomically: true, encoding: .utf8)
         report.line("wrote \(outputDirectory)/scores.npy, weights.npy (bias \(fmt(Double(model.bias)))), precedents.vpx, report.txt")
         guard drifted == [driftedFeature], auc > 0.8 else {
-            throw DemoFailure(reason: "the demo's own checks failed: drift found in \(drifted) (expected [\(driftedFeature)]), AUC \(fmt(auc))")
+            throw EngineDemoFailure(reason: "the demo's own checks failed: drift found in \(drifted) (expected [\(driftedFeature)]), AUC \(fmt(auc))")
         }
     }
 
@@ -112,7 +112,7 @@ struct DemoCommand {
     }
 }
 
-struct DemoFailure: Error, CustomStringConvertible {
+struct EngineDemoFailure: Error, CustomStringConvertible {
     let reason: String
     var description: String { reason }
 }

@@ -86,7 +86,7 @@ struct TriageCommand {
     }
 
     @discardableResult
-    func run(now: Date = Date(), report: Bool = true) throws -> TriageRun.Summary {
+    func run(now: Date = Date(), report: Bool = true, inspect: ((IncidentAssessment) -> Void)? = nil) throws -> TriageRun.Summary {
         let context = try ContextFiles(assetsPath: assetsPath, feedsPath: feedsPath, now: now)
         let loaded = try ModelFile.load(from: modelPath)
         let featurizer = try context.featurizer()
@@ -99,13 +99,14 @@ struct TriageCommand {
                                       modelVersion: "\(loaded.file.featureSchema) data:\(loaded.file.trainingDataSha256.prefix(12)) trained \(loaded.file.trainedAt)")
         var run = TriageRun(recommender: recommender)
         run.windowMs = Int64(windowMinutes) * 60_000
+        run.commonEntities = loaded.commonEntities
         var lastShown = 0
-        let summary = try run.run(alerts: alertsPath, output: outputPath, rejects: rejectsPath, now: now) { read in
+        let summary = try run.run(alerts: alertsPath, output: outputPath, rejects: rejectsPath, now: now, progress: { read in
             if read - lastShown >= 100_000 {
                 FileHandle.standardError.write(Data("  … \(read) alerts\n".utf8))
                 lastShown = read
             }
-        }
+        }, inspect: inspect)
         if report { TriageReport(summary: summary, outputPath: outputPath, rejectsPath: rejectsPath).print() }
         return summary
     }
@@ -134,6 +135,7 @@ struct TriageReport {
         for line in s.top {
             Swift.print(String(format: "  %-28@ risk %3d  conf %.2f  %@  %-18@ %3d alerts  %@  [%@]", line.id, line.riskScore, Double(line.confidence),
                                "T\(line.tier.rawValue)", line.family, line.alerts, line.hosts.prefix(3).joined(separator: ","), line.actions.joined(separator: " ")))
+            if line.alerts > 1 { Swift.print("      linked by " + line.linkedBy.map(\.description).joined(separator: ", ")) }
         }
         Swift.print("updated findings → \(outputPath)")
     }

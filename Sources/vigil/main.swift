@@ -6,10 +6,12 @@ let usage = """
 usage: vigil <command> [options]
 
 commands:
-  demo   [--rows N] [--features D] [--out DIR]
-         generate a deterministic batch of events with ground truth, learn a model from a
-         generated history, score the batch, explain the top events with their closest
-         precedents, check drift, and write the outputs under DIR (default ./vigil-demo)
+  demo   [--alerts N] [--history N] [--seed S] [--out DIR]
+         the main job on an embedded default: generate a SOC day with ground truth, learn
+         from its closed cases, triage its alerts under the shipped policy and playbooks,
+         check the planted scenarios, write everything under DIR (default ./vigil-demo)
+  engine-demo [--rows N] [--features D] [--out DIR]
+         the scoring engine alone: learn, score, explain and check drift on feature vectors
   train  --alerts CLOSED.ndjson [--assets F] [--intel FEEDS.json] [--out model.json] [--rejects F]
          learn from closed cases (OCSF findings with verdict_id); reports held-out AUC,
          accuracy and calibration for logistic alone, k-NN alone and the combination
@@ -31,6 +33,8 @@ do {
     switch command {
     case "demo":
         try DemoCommand(arguments: Arguments(arguments)).run()
+    case "engine-demo":
+        try EngineDemoCommand(arguments: Arguments(arguments)).run()
     case "train":
         try TrainCommand(arguments: Arguments(arguments)).run()
     case "triage":

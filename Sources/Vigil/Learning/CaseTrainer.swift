@@ -19,6 +19,9 @@ public struct CaseTrainer: Sendable {
     public var l2: Float = 1e-4
     /// Precedents consulted per incident.
     public var k: Int = 5
+    /// An entity named by at least this many closed findings, or by 0.5% of them if
+    /// that is more, counts as common (see `Result.commonEntities`).
+    public var commonEntityFindings = 20
 
     public init(featurizer: Featurizer) { self.featurizer = featurizer }
 
@@ -33,6 +36,9 @@ public struct CaseTrainer: Sendable {
         public var heldOutIncidents: Int
         public var unlabelledIncidents: Int
         public var dataSHA256: String
+        /// Entities named by many closed findings (at least `commonEntityFindings`): too
+        /// common to link alerts into incidents.
+        public var commonEntities: [EntityKey]
         public var seconds: Double
     }
 
@@ -60,6 +66,10 @@ public struct CaseTrainer: Sendable {
         guard labelled.count >= 50 else {
             throw .invalidConfiguration(file: "training data", location: "cases", reason: "\(labelled.count) labelled incidents (need at least 50); \(unlabelled) had no usable verdict")
         }
+        var prevalence: [EntityKey: Int] = [:]
+        for alert in alerts { for e in Set(alert.entities) { prevalence[e, default: 0] += 1 } }
+        let threshold = max(commonEntityFindings, alerts.count / 200)
+        let common = prevalence.filter { $0.value >= threshold && $0.key.kind != .host && $0.key.kind != .user }.keys.sorted()
         var hasher = SHA256()
         for alert in alerts.sorted(by: { $0.uid < $1.uid }) { hasher.update("\(alert.uid)|\(alert.verdictID ?? -1)|\(alert.timeMs)\n") }
         let dataHash = hasher.hexDigest()
@@ -76,7 +86,7 @@ public struct CaseTrainer: Sendable {
             let (model, report) = try ConfidenceModel.fit(logistic: logistic, k: k, heldOut: testX, labels: testY, precedents: precedents)
             return Result(model: model, precedents: precedents, cases: train.map { labelled[$0].2 }, report: report, optimiser: optimiser,
                           trainingIncidents: train.count, heldOutIncidents: test.count, unlabelledIncidents: unlabelled,
-                          dataSHA256: dataHash, seconds: (ContinuousClock.now - start).seconds)
+                          dataSHA256: dataHash, commonEntities: common, seconds: (ContinuousClock.now - start).seconds)
         } catch let error as EngineError {
             throw .engine(error)
         } catch let error as VigilError {

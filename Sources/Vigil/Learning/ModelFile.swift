@@ -39,12 +39,15 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public var metrics: [String: Metrics]
     public var precedentsFile: String
     public var cases: [PrecedentCase]
+    /// Entities too common in the history to correlate on, as `kind:value`.
+    public var commonEntities: [String]
 
     enum CodingKeys: String, CodingKey {
         case format, featureSchema = "feature_schema", width, weights, bias, blendWeights = "blend_weights", blendBias = "blend_bias",
              calibration, k, trainedAt = "trained_at", trainingDataSha256 = "training_data_sha256",
              trainingIncidents = "training_incidents", heldOutIncidents = "held_out_incidents",
-             unlabelledIncidents = "unlabelled_incidents", metrics, precedentsFile = "precedents_file", cases
+             unlabelledIncidents = "unlabelled_incidents", metrics, precedentsFile = "precedents_file", cases,
+             commonEntities = "common_entities"
     }
 
     /// The model and precedents a training run produced, ready to write.
@@ -67,6 +70,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
                    "combined": Metrics(result.report.combined)]
         self.precedentsFile = precedentsFile
         cases = result.cases
+        commonEntities = result.commonEntities.map(\.description)
     }
 
     /// Writes `path` (JSON, atomically) and the precedent index beside it.
@@ -94,6 +98,14 @@ public struct ModelFile: Sendable, Equatable, Codable {
         public var file: ModelFile
         public var model: ConfidenceModel
         public var precedents: PrecedentIndex
+
+        /// `file.commonEntities` as entity keys (entries that do not parse are skipped).
+        public var commonEntities: Set<EntityKey> {
+            Set(file.commonEntities.compactMap { text in
+                guard let colon = text.firstIndex(of: ":"), let kind = EntityKind(rawValue: String(text[..<colon])) else { return nil }
+                return EntityKey(kind, String(text[text.index(after: colon)...]))
+            })
+        }
     }
 
     /// Reads a model file and its precedents, checking they belong together.

@@ -9,6 +9,8 @@ import Foundation
 public struct TriageRun: Sendable {
     public let recommender: Recommender
     public var windowMs: Int64 = 30 * 60 * 1000
+    /// Entities that never link alerts (from the model: common in the history).
+    public var commonEntities: Set<EntityKey> = []
     public var batchSize = 8192
     /// Incidents listed in the summary.
     public var topCount = 10
@@ -25,6 +27,8 @@ public struct TriageRun: Sendable {
         public var tier: Tier
         public var actions: [String]
         public var hosts: [String]
+        /// Entities that linked its alerts (a few, sorted).
+        public var linkedBy: [EntityKey]
     }
 
     /// What a run did, with the seconds spent per stage.
@@ -41,15 +45,17 @@ public struct TriageRun: Sendable {
     }
 
     /// Runs triage over `alertsPath`, writing updates to `outputPath` and rejects to
-    /// `rejectsPath`. `progress` is called after each batch with the alerts read so far.
+    /// `rejectsPath`. `progress` is called after each batch with the alerts read so far;
+    /// `inspect` sees every assessed incident (the demo checks its scenarios with it).
     /// - Throws: `.io` for unreadable input or unwritable outputs; `.engine` if the model
     ///   and featurizer disagree. Bad records never throw.
     public func run(alerts alertsPath: String, output outputPath: String, rejects rejectsPath: String?, now: Date,
-                    progress: ((Int) -> Void)? = nil) throws(VigilError) -> Summary {
+                    progress: ((Int) -> Void)? = nil, inspect: ((IncidentAssessment) -> Void)? = nil) throws(VigilError) -> Summary {
         let clock = ContinuousClock()
         let started = clock.now
         var summary = Summary()
         var correlator = try Correlator(windowMs: windowMs)
+        correlator.commonEntities = commonEntities
         let writer = try LineWriter(path: outputPath)
         let rejects = try rejectsPath.map { (p) throws(VigilError) in try RejectWriter(path: p) }
         let updates = FindingUpdateWriter()
@@ -79,6 +85,7 @@ public struct TriageRun: Sendable {
                         summary.findingsWritten += 1
                     }
                     consider(a)
+                    inspect?(a)
                 }
             }
         }
@@ -86,7 +93,7 @@ public struct TriageRun: Sendable {
             let line = IncidentLine(id: a.incident.id, alerts: a.incident.alerts.count, family: a.family.family.name,
                                     riskScore: a.explanation.riskScore, confidence: a.explanation.confidence, tier: a.tier,
                                     actions: a.recommendations.map { "\($0.action.kind.rawValue)→T\($0.decision.tier.rawValue)" },
-                                    hosts: a.incident.hosts.sorted())
+                                    hosts: a.incident.hosts.sorted(), linkedBy: Array(a.incident.linkingEntities.sorted().prefix(4)))
             summary.top.append(line)
             if summary.top.count > topCount * 4 { trimTop() }
         }
