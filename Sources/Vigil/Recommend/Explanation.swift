@@ -62,6 +62,11 @@ public struct IncidentAssessment: Sendable {
     public var recommendations: [Recommendation]
     public var explanation: Explanation
 
-    /// The lowest tier among the recommendations (Tier 1 = something runs unattended).
-    public var tier: Tier { recommendations.map(\.decision.tier).min() ?? .humanDriven }
+    /// The lowest tier among the actions that act on something (blocks, containment,
+    /// account actions): Tier 1 means a consequential action runs unattended. Case-level
+    /// actions (create_case, enrich, escalate) do not count; an incident with only those
+    /// is Tier 3, left to a human.
+    public var tier: Tier {
+        recommendations.filter { $0.action.kind.target != nil }.map(\.decision.tier).min() ?? .humanDriven
+    }
 }
