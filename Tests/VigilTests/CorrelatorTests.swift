@@ -87,6 +87,15 @@ struct CorrelatorTests {
         b.deviceHostname = "ws2"
         b.analyticName = "other rule"
         #expect(try correlate([a, b]).count == 2)
+        // An admin account on two different hosts' alerts of different detections does not
+        // join them; on identity alerts (no device) the account is the subject and does.
+        var x = alert("x", minute: 0, "host:ws1", "user:admin")
+        x.deviceHostname = "ws1"
+        var y = alert("y", minute: 3, "host:ws2", "user:admin")
+        y.deviceHostname = "ws2"
+        y.analyticName = "other rule"
+        #expect(try correlate([x, y]).count == 2)
+        #expect(try correlate([alert("s1", minute: 0, "user:admin"), alert("s2", minute: 3, "user:admin")]).count == 1)
         var c = try Correlator()
         c.commonEntities = [EntityKey(.domain, "evil.example")!]
         let split = c.add([alert("p", minute: 0, "domain:evil.example"), alert("q", minute: 1, "domain:evil.example")]) + c.finish()

@@ -361,7 +361,3 @@ struct ScenarioTests {
         #expect(!quoted.utf8.dropFirst().dropLast().contains { $0 < 0x20 })
     }
 }
-
-@Test func zzScratchOut() throws {
-    _ = try SOCDayScenario().write(to: "/tmp/demo-scratch/out")
-}

@@ -34,7 +34,7 @@ public struct Correlator: Sendable {
     /// window (default 8: an intrusion on one host shows a handful of detections, a noisy
     /// host shows dozens).
     public var maxAlertsPerSubject = 8
-    /// Longest time an incident may span, ms (default 2 h): a chain of alerts each within
+    /// Longest time an incident may span, ms (default 1 h): a chain of alerts each within
     /// the window of the last (a user busy all day) would otherwise grow without end.
     public let maxIncidentSpanMs: Int64
     /// Links not made because the merged incident would exceed `maxIncidentAlerts` or
@@ -52,7 +52,7 @@ public struct Correlator: Sendable {
     /// - Throws: `.invalidConfiguration` for a non-positive window, negative lateness or a
     ///   fan-out limit below 2.
     public init(windowMs: Int64 = 30 * 60 * 1000, latenessMs: Int64? = nil, maxAlertsPerEntity: Int = 100,
-                maxIncidentAlerts: Int = 250, maxIncidentSpanMs: Int64 = 2 * 3600 * 1000,
+                maxIncidentAlerts: Int = 64, maxIncidentSpanMs: Int64 = 3600 * 1000,
                 linkingKinds: Set<EntityKind> = Set(EntityKind.allCases)) throws(VigilError) {
         guard maxIncidentSpanMs >= windowMs else { throw .invalidConfiguration(file: "correlation", location: "max_incident_span", reason: "must be at least the window (\(windowMs) ms), got \(maxIncidentSpanMs)") }
         self.maxIncidentSpanMs = maxIncidentSpanMs
@@ -163,7 +163,11 @@ public struct Correlator: Sendable {
     /// Whether `entity` is the alert's own device or account (not an indicator it names).
     static func isSubject(_ entity: EntityKey, of alert: Alert) -> Bool {
         switch entity.kind {
-        case .host, .user: return true
+        case .host: return true
+        // An account is the subject of identity alerts (no device: sign-ins, VPN). On a
+        // device alert it links across detections only through that device: admin and
+        // service accounts touch many hosts a day, and would chain them all.
+        case .user: return alert.deviceHostname == nil
         case .ip: return alert.deviceIP.flatMap { EntityKey(.ip, $0) } == entity
         case .fileHash, .domain, .url: return false
         }
