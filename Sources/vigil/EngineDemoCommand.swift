@@ -43,7 +43,8 @@ struct EngineDemoCommand {
         report.line("  \(Int(Double(rows) / scoreSeconds)) events/s, \(String(format: "%.1f", Double(rows * features * 4) / scoreSeconds / 1e9)) GB/s")
 
         let truthScores = try truth.scores(today)
-        let auc = Metrics.auc(scores: scores, labels: todayLabels), bestAUC = Metrics.auc(scores: truthScores, labels: todayLabels)
+        let auc = try ClassificationMetrics(probabilities: scores, labels: todayLabels).auc
+        let bestAUC = try ClassificationMetrics(probabilities: truthScores, labels: todayLabels).auc
         let flagged = scores.indices.filter { scores[$0] >= 0.5 }
         let caught = flagged.filter { todayLabels[$0] == 1 }.count
         let positives = todayLabels.filter { $0 == 1 }.count
@@ -127,25 +128,6 @@ struct IndicatorNames {
         names = (0..<count).map { $0 < known.count ? known[$0] : String(format: "indicator %02d", $0) }
     }
     subscript(i: Int) -> String { names[i] }
-}
-
-/// Ranking quality.
-enum Metrics {
-    /// Area under the ROC curve (Mann–Whitney U, ties counted half).
-    static func auc(scores: [Float], labels: [Float]) -> Double {
-        let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        var rankSum = 0.0, positives = 0.0, i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && scores[order[j + 1]] == scores[order[i]] { j += 1 }
-            let averageRank = Double(i + j) / 2 + 1
-            for t in i...j where labels[order[t]] == 1 { rankSum += averageRank; positives += 1 }
-            i = j + 1
-        }
-        let negatives = Double(scores.count) - positives
-        guard positives > 0, negatives > 0 else { return 0.5 }
-        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives)
-    }
 }
 
 /// Collects the demo's terminal output (also written to report.txt) and times stages.
