@@ -32,7 +32,7 @@ struct EngineDemoCommand {
         }
         report.line("  history: \(history.rows) closed cases, \(historyLabels.filter { $0 == 1 }.count) true positives; today: \(today.rows) events, \(todayLabels.filter { $0 == 1 }.count) truly malicious")
 
-        let model = try report.stage("learn a logistic model from the history (full-batch gradient descent)") {
+        let model = try report.stage("learn a logistic model from the history (L-BFGS)") {
             try learn(history, historyLabels)
         }
 
@@ -104,12 +104,9 @@ struct EngineDemoCommand {
     }
 
     private func learn(_ x: FeatureMatrix, _ labels: [Float]) throws -> LogisticModel {
-        let start = try LogisticModel(weights: [Float](repeating: 0, count: features), bias: 0, featureSchemaID: "demo-v1")
-        var learner = try OnlineLearner(model: start, learningRate: 4, l2: 1e-5)
-        var loss = 0.0
-        for _ in 0..<400 { loss = try learner.update(batch: x, labels: labels) }
-        print("  final training log loss \(fmt(loss)) after \(learner.steps) steps")
-        return learner.model
+        let (model, report) = try LogisticTrainer(l2: 1e-5).fit(x, labels: labels, featureSchemaID: "demo-v1")
+        print("  training log loss \(fmt(report.loss)) after \(report.iterations) L-BFGS iterations (converged: \(report.converged))")
+        return model
     }
 }
 
