@@ -152,9 +152,9 @@ public struct PrecedentIndex: Sendable {
     /// when the index holds fewer precedents.
     public func neighbors(in result: NearestNeighbors, query: Int) -> [Neighbor] {
         (0..<result.k).compactMap { j in
-            let row = result.rows[query * result.k + j]
+            let row = result.row(query: query, rank: j)
             guard row >= 0 else { return nil }
-            return Neighbor(row: row, id: ids[row], label: labels[row], similarity: result.scores[query * result.k + j])
+            return Neighbor(row: row, id: ids[row], label: labels[row], similarity: result.score(query: query, rank: j))
         }
     }
 

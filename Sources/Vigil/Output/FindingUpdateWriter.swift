@@ -13,8 +13,33 @@ public struct FindingUpdateWriter {
 
     public init() {}
 
+    /// The parts of an update that are the same for every finding of one incident,
+    /// serialised once per incident rather than once per member finding.
+    public struct Prepared: Sendable {
+        let riskScore: String, riskLevel: String, confidence: String
+        let enrichments: [String]
+        let remediation: String
+        let vigil: String
+        let vigilWithRemediationSlot: (prefix: String, suffix: String)
+    }
+
+    /// Serialises what `assessment` adds to each of its findings.
+    public func prepare(_ assessment: IncidentAssessment) -> Prepared {
+        let e = assessment.explanation
+        let vigil = vigilObject(assessment, originalRemediation: nil)
+        return Prepared(riskScore: String(e.riskScore), riskLevel: String(Self.riskLevel(e.riskScore)),
+                        confidence: String(Int((e.confidence * 100).rounded())), enrichments: enrichments(assessment),
+                        remediation: "{\"desc\":" + JSONText.quoted(remediation(assessment)) + "}",
+                        vigil: vigil, vigilWithRemediationSlot: (String(vigil.dropLast()), "}"))
+    }
+
     /// The updated finding for `raw` (a member of `assessment`'s incident), as one JSON line.
     public func update(raw: String, assessment: IncidentAssessment) -> String {
+        update(raw: raw, prepared: prepare(assessment))
+    }
+
+    /// The updated finding for `raw`, from an incident's prepared parts.
+    public func update(raw: String, prepared: Prepared) -> String {
         let bytes = Array(raw.utf8)
         guard let members = JSONFields.members(of: bytes) else { return raw }
         func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
@@ -35,15 +60,15 @@ public struct FindingUpdateWriter {
             default: add(m.key, text(m.value))
             }
         }
-        let e = assessment.explanation
         add("activity_id", "2")
         add("type_uid", "200402")
-        add("risk_score", String(e.riskScore))
-        add("risk_level_id", String(Self.riskLevel(e.riskScore)))
-        add("confidence_score", String(Int((e.confidence * 100).rounded())))
-        add("enrichments", mergeArray(originalEnrichments, with: enrichments(assessment)))
-        add("remediation", "{\"desc\":" + JSONText.quoted(remediation(assessment)) + "}")
-        add("unmapped", mergeObject(originalUnmapped, vigil: vigilObject(assessment, originalRemediation: originalRemediation)))
+        add("risk_score", prepared.riskScore)
+        add("risk_level_id", prepared.riskLevel)
+        add("confidence_score", prepared.confidence)
+        add("enrichments", mergeArray(originalEnrichments, with: prepared.enrichments))
+        add("remediation", prepared.remediation)
+        let vigil = originalRemediation.map { prepared.vigilWithRemediationSlot.prefix + ",\"replaced_remediation\":" + $0 + prepared.vigilWithRemediationSlot.suffix } ?? prepared.vigil
+        add("unmapped", mergeObject(originalUnmapped, vigil: vigil))
         return out + "}"
     }
 
@@ -92,12 +117,13 @@ public struct FindingUpdateWriter {
     /// `original` array with `items` appended (a non-array original is kept as an item).
     private func mergeArray(_ original: String?, with items: [String]) -> String {
         guard let original else { return "[" + items.joined(separator: ",") + "]" }
-        let trimmed = original.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("["), trimmed.hasSuffix("]") {
-            let inner = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)
-            return "[" + ([inner].filter { !$0.isEmpty } + items).joined(separator: ",") + "]"
+        // `original` is a complete JSON value with no surrounding blanks (JSONFields ranges).
+        if original.utf8.first == UInt8(ascii: "["), original.utf8.last == UInt8(ascii: "]") {
+            let inner = original.utf8.dropFirst().dropLast()
+            let empty = inner.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+            return "[" + ((empty ? [] : [String(decoding: inner, as: UTF8.self)]) + items).joined(separator: ",") + "]"
         }
-        return "[" + ([trimmed] + items).joined(separator: ",") + "]"
+        return "[" + ([original] + items).joined(separator: ",") + "]"
     }
 
     /// The producer's `unmapped` object with `"vigil"` set (any earlier `vigil` member is

@@ -13,7 +13,8 @@ struct JSONFields {
     /// ingest stage has already parsed as JSON).
     static func members(of bytes: [UInt8]) -> [Member]? {
         var i = 0
-        func skipSpace() { while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 } }
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        func skipSpace() { while i < bytes.count, isSpace(bytes[i]) { i += 1 } }
         /// Index just past the string starting at i (which is a quote).
         func endOfString(_ start: Int) -> Int {
             var j = start + 1
@@ -45,7 +46,7 @@ struct JSONFields {
                 }
                 return j
             default:
-                while j < bytes.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x09, 0x0A, 0x0D].contains(bytes[j]) { j += 1 }
+                while j < bytes.count, !(bytes[j] == 0x2C || bytes[j] == 0x7D || bytes[j] == 0x5D || isSpace(bytes[j])) { j += 1 }
                 return j
             }
         }

@@ -79,9 +79,10 @@ public struct TriageRun: Sendable {
                     summary.incidents += 1
                     summary.incidentsByTier[a.tier, default: 0] += 1
                     for r in a.recommendations { summary.actionsByTier[r.decision.tier, default: 0] += 1 }
+                    let prepared = updates.prepare(a)
                     for alert in a.incident.alerts {
                         guard let text = raw.removeValue(forKey: key(alert)) else { continue }
-                        try writer.write(line: updates.update(raw: text, assessment: a))
+                        try writer.write(line: updates.update(raw: text, prepared: prepared))
                         summary.findingsWritten += 1
                     }
                     consider(a)
