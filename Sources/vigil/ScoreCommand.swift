@@ -1,14 +1,19 @@
 import Foundation
+import Vigil
 import VigilEngine
 
-/// `vigil score`: stream-scores a float32 .npy matrix with weights from a 1-D .npy file.
+/// `vigil score`: stream-scores a float32 .npy matrix (rows already featurized under the
+/// model's schema) with a trained model file (`--model`, its logistic part) or raw
+/// weights from a 1-D .npy file (`--weights`, `--bias`).
 struct ScoreCommand {
-    let weightsPath: String, inputPath: String, outputPath: String?
+    let modelPath: String?, weightsPath: String?, inputPath: String, outputPath: String?
     let bias: Float, batchRows: Int
 
     init(arguments: Arguments) throws(CommandError) {
         var a = arguments
-        weightsPath = try a.require("--weights")
+        modelPath = a.take("--model")
+        weightsPath = a.take("--weights")
+        guard (modelPath == nil) != (weightsPath == nil) else { throw .usage("give exactly one of --model M or --weights W.npy") }
         inputPath = try a.require("--npy")
         outputPath = a.take("--out")
         bias = try a.float("--bias", default: 0)
@@ -17,7 +22,12 @@ struct ScoreCommand {
     }
 
     func run() throws {
-        let model = try LogisticModel(weights: NpyVector.read(from: weightsPath), bias: bias, featureSchemaID: weightsPath)
+        let model: LogisticModel
+        if let modelPath {
+            model = try ModelFile.load(from: modelPath).model.logistic
+        } else {
+            model = try LogisticModel(weights: NpyVector.read(from: weightsPath!), bias: bias, featureSchemaID: weightsPath!)
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let summary = try model.scoreNpyFile(at: inputPath, writingScoresTo: outputPath, batchRows: batchRows)

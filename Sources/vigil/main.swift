@@ -6,7 +6,7 @@ let usage = """
 usage: vigil <command> [options]
 
 commands:
-  demo   [--alerts N] [--history N] [--seed S] [--out DIR]
+  demo   [--alerts N] [--history N] [--seed S] [--out DIR] [--strict yes]
          the main job on an embedded default: generate a SOC day with ground truth, learn
          from its closed cases, triage its alerts under the shipped policy and playbooks,
          check the planted scenarios, write everything under DIR (default ./vigil-demo)
@@ -22,7 +22,7 @@ commands:
          the explanation written for one finding
   policy check FILE [--strict]
          validate a tier policy or playbook catalogue (exit 2 on errors; 1 on warnings with --strict)
-  score  --weights W.npy [--bias B] --npy X.npy [--out P.npy] [--batch-rows N]
+  score  --model model.json | --weights W.npy [--bias B]  --npy X.npy [--out P.npy] [--batch-rows N]
          stream-score a float32 .npy feature matrix (one probability per row)
   info   the kernel path and BLAS library in use
 """
