@@ -112,6 +112,28 @@ struct CorrelatorTests {
         #expect(incidents.map(\.alerts.count).reduce(0, +) == 30, "no alert lost")
     }
 
+    @Test func aCampaignStaysWholeEvenWhenItsRecipientsBringOtherActivity() throws {
+        // 30 recipients of one phishing URL, each host with 3 other alerts just before:
+        // 120 alerts, past the 64-alert cap, but the campaign must not be split.
+        var alerts: [Alert] = []
+        for r in 0..<30 {
+            for k in 0..<3 {
+                var other = alert("o\(r)-\(k)", minute: k, "host:rcpt\(r)")
+                other.deviceHostname = "rcpt\(r)"
+                other.analyticName = "noise \(k)"
+                alerts.append(other)
+            }
+            var phish = alert("p\(r)", minute: 5, "host:rcpt\(r)", "url:https://evil.example/x")
+            phish.deviceHostname = "rcpt\(r)"
+            phish.analyticName = "phishing link clicked"
+            alerts.append(phish)
+        }
+        let incidents = try correlate(alerts)
+        let holding = incidents.filter { inc in inc.alerts.contains { $0.uid.hasPrefix("p") } }
+        #expect(holding.count == 1)
+        #expect(holding.first.map { inc in inc.alerts.filter { $0.uid.hasPrefix("p") }.count } == 30)
+    }
+
     @Test func rejectsImpossibleSettings() {
         #expect(throws: VigilError.invalidConfiguration(file: "correlation", location: "window", reason: "must be > 0 ms, got 0")) {
             _ = try Correlator(windowMs: 0)

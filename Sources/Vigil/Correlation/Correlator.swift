@@ -123,7 +123,11 @@ public struct Correlator: Sendable {
                 if within, !busy, sameStory, let other = find(seen.incident) {
                     if other != root {
                         let (a, b) = (open[root]!, open[other]!)
-                        if a.alerts.count + b.alerts.count > maxIncidentAlerts
+                        // A campaign link (same detection, same indicator) may grow an incident
+                        // up to four times the cap (its recipients bring their own alerts): splitting one phishing wave
+                        // over several incidents hides its size. Subject links respect it.
+                        let cap = subject ? maxIncidentAlerts : 4 * maxIncidentAlerts
+                        if a.alerts.count + b.alerts.count > cap
                             || max(a.lastMs, b.lastMs) - min(a.firstMs, b.firstMs) > maxIncidentSpanMs {
                             cappedLinks += 1
                         } else {
