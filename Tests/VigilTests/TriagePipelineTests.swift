@@ -35,6 +35,9 @@ struct TriagePipelineTests {
         for result in checker.verdicts() {
             #expect(result.passed, "\(result.name): \(result.detail)")
         }
+        // The same input gives byte-identical output (an audit must be reproducible).
+        _ = try run.run(alerts: manifest.alertsPath, output: output + ".again", rejects: rejects, now: now)
+        #expect(FileManager.default.contentsEqual(atPath: output, andPath: output + ".again"))
         let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == manifest.alertCount)
         for line in lines.prefix(200) {

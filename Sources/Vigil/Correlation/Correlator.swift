@@ -96,7 +96,9 @@ public struct Correlator: Sendable {
         let incident = Incident(id: "inc-" + alert.uid, alerts: [alert], entities: Set(alert.entities), linkingEntities: [])
         var root = id
         open[id] = incident
-        for entity in Self.linkingEntities(of: alert) where linkingKinds.contains(entity.kind) {
+        // Sorted: the same input must give the same incidents in every run (Set order is
+        // randomised per process, and caps make the outcome order-dependent).
+        for entity in Self.linkingEntities(of: alert).sorted() where linkingKinds.contains(entity.kind) {
             if saturatedEntities.contains(entity) || commonEntities.contains(entity) { continue }
             if var seen = lastSeen[entity] {
                 let within = abs(alert.timeMs - seen.timeMs) <= windowMs

@@ -58,17 +58,22 @@ public struct Recommender: Sendable {
         } catch {
             throw .engine(error)
         }
+        var families = FamilyCache()
         return incidents.indices.map { i in
             assess(incidents[i], context: contexts[i], score: scores[i], neighbours: precedents.neighbors(in: found, query: i),
-                   contributions: contributions[i], now: now)
+                   contributions: contributions[i], now: now, families: &families)
         }
     }
 
     private func assess(_ incident: Incident, context: Featurizer.Context, score: ConfidenceModel.Assessment,
-                        neighbours: [Neighbor], contributions: [Contribution], now: Date) -> IncidentAssessment {
-        // The family of the incident: the strongest match over its alerts.
-        let matches = incident.alerts.map { playbooks.bestFamily(for: $0) }
-        let family = matches.max { $0.basis < $1.basis } ?? playbooks.bestFamily(for: incident.alerts[0])
+                        neighbours: [Neighbor], contributions: [Contribution], now: Date, families: inout FamilyCache) -> IncidentAssessment {
+        // The family of the incident: the strongest match over its alerts (the first of
+        // equally strong ones, in time order).
+        var family = families.family(for: incident.alerts[0], in: playbooks)
+        for alert in incident.alerts.dropFirst() {
+            let match = families.family(for: alert, in: playbooks)
+            if match.basis > family.basis { family = match }
+        }
 
         var recommendations: [Recommendation] = []
         for action in family.family.actions {
@@ -103,6 +108,21 @@ public struct Recommender: Sendable {
                                       risk >= 60 ? "likely harm if left alone" : risk >= 25 ? "possible harm; worth a look" : "little expected harm"),
             riskScore: risk)
         return IncidentAssessment(incident: incident, context: context, family: family, recommendations: recommendations, explanation: explanation)
+    }
+
+    /// Playbook matches per detection (rule, title and techniques), so an incident's many
+    /// alerts of the same detection are matched once; matching compares strings
+    /// case-insensitively and would otherwise dominate recommendation time.
+    struct FamilyCache {
+        private var byRule: [String: FamilyMatch] = [:]
+
+        mutating func family(for alert: Alert, in playbooks: PlaybookCatalogue) -> FamilyMatch {
+            let key = "\(alert.analyticUID ?? "")|\(alert.analyticName ?? "")|\(alert.title)|\(alert.techniques.joined(separator: ","))"
+            if let hit = byRule[key] { return hit }
+            let match = playbooks.bestFamily(for: alert)
+            byRule[key] = match
+            return match
+        }
     }
 
     /// The entity an action would act on: the most corroborated entity of its kind, then
