@@ -107,6 +107,23 @@ struct RecommenderTests {
         #expect((0...4).contains(object["risk_level_id"] as? Int ?? -1))
     }
 
+    @Test func findingUpdatesHandleOddProducerShapes() throws {
+        let result = try assess([alert("c2", minute: 0, "host:ws-017", "ip:203.0.113.66", severity: 5, techniques: ["T1071.001"])],
+                                intel: [feedIP: 3], assets: ["ws-017": Asset(hostname: "ws-017", criticality: 1)])
+        let writer = FindingUpdateWriter()
+        for raw in [#"{"enrichments":[],"unmapped":"vendor text"}"#, #"{"enrichments":{"x":1},"activity_id":1}"#, #"{}"#] {
+            let updated = writer.update(raw: raw, assessment: result[0])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(updated.utf8)) as? [String: Any], "\(updated.prefix(200))")
+            let enrichments = try #require(object["enrichments"] as? [Any])
+            #expect(enrichments.contains { ($0 as? [String: Any])?["name"] as? String == "vigil.threat_intel" })
+            let unmapped = try #require(object["unmapped"] as? [String: Any])
+            #expect(unmapped["vigil"] != nil)
+            if raw.contains("vendor text") { #expect(unmapped["original"] as? String == "vendor text", "a non-object unmapped is kept") }
+            if raw.contains("\"x\"") { #expect(enrichments.contains { ($0 as? [String: Any])?["x"] as? Int == 1 }, "a non-array enrichments is kept as an item") }
+            #expect(object["activity_id"] as? Int == 2)
+        }
+    }
+
     @Test func jsonFieldsFindTopLevelMembersOnly() {
         let text = Array(#"{ "a" : 1, "b":{"a":2,"s":"}\"{"}, "c":[1,{"d":3}], "e":"x\\" }"#.utf8)
         let members = JSONFields.members(of: text)!

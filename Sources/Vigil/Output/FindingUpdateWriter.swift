@@ -14,23 +14,21 @@ public struct FindingUpdateWriter {
     public init() {}
 
     /// The parts of an update that are the same for every finding of one incident,
-    /// serialised once per incident rather than once per member finding.
+    /// serialised once per incident (as UTF-8) rather than once per member finding.
     public struct Prepared: Sendable {
-        let riskScore: String, riskLevel: String, confidence: String
-        let enrichments: [String]
-        let remediation: String
-        let vigil: String
-        let vigilWithRemediationSlot: (prefix: String, suffix: String)
+        let head: [UInt8]           // ,"activity_id":2,...,"confidence_score":N
+        let enrichmentItems: [UInt8] // items joined by commas, no brackets
+        let remediation: [UInt8]    // ,"remediation":{...}
+        let vigil: [UInt8]          // the object, closing brace included
     }
 
     /// Serialises what `assessment` adds to each of its findings.
     public func prepare(_ assessment: IncidentAssessment) -> Prepared {
         let e = assessment.explanation
-        let vigil = vigilObject(assessment, originalRemediation: nil)
-        return Prepared(riskScore: String(e.riskScore), riskLevel: String(Self.riskLevel(e.riskScore)),
-                        confidence: String(Int((e.confidence * 100).rounded())), enrichments: enrichments(assessment),
-                        remediation: "{\"desc\":" + JSONText.quoted(remediation(assessment)) + "}",
-                        vigil: vigil, vigilWithRemediationSlot: (String(vigil.dropLast()), "}"))
+        let head = ",\"activity_id\":2,\"type_uid\":200402,\"risk_score\":\(e.riskScore),\"risk_level_id\":\(Self.riskLevel(e.riskScore)),\"confidence_score\":\(Int((e.confidence * 100).rounded()))"
+        return Prepared(head: Array(head.utf8), enrichmentItems: Array(enrichments(assessment).joined(separator: ",").utf8),
+                        remediation: Array((",\"remediation\":{\"desc\":" + JSONText.quoted(remediation(assessment)) + "}").utf8),
+                        vigil: Array(vigilObject(assessment).utf8))
     }
 
     /// The updated finding for `raw` (a member of `assessment`'s incident), as one JSON line.
@@ -40,36 +38,92 @@ public struct FindingUpdateWriter {
 
     /// The updated finding for `raw`, from an incident's prepared parts.
     public func update(raw: String, prepared: Prepared) -> String {
+        var out: [UInt8] = []
+        append(raw: raw, prepared: prepared, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the updated finding for `raw` to `out` (no line ending). Members Vigil does
+    /// not own are copied byte for byte from `raw`.
+    public func append(raw: String, prepared: Prepared, to out: inout [UInt8]) {
         let bytes = Array(raw.utf8)
-        guard let members = JSONFields.members(of: bytes) else { return raw }
-        func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
-        var out = "{"
-        var first = true
-        func add(_ key: String, _ value: String) {
-            if !first { out += "," }
-            first = false
-            out += JSONText.quoted(key) + ":" + value
+        guard let members = JSONFields.members(of: bytes) else {
+            out.append(contentsOf: bytes)
+            return
         }
-        var originalEnrichments: String?, originalUnmapped: String?, originalRemediation: String?
+        var enrichments: Range<Int>?, unmapped: Range<Int>?, remediation: Range<Int>?
+        out.append(UInt8(ascii: "{"))
+        var first = true
         for m in members {
             switch m.key {
-            case "enrichments": originalEnrichments = text(m.value)
-            case "unmapped": originalUnmapped = text(m.value)
-            case "remediation": originalRemediation = text(m.value)
+            case "enrichments": enrichments = m.value
+            case "unmapped": unmapped = m.value
+            case "remediation": remediation = m.value
             case let k where Self.owned.contains(k): continue
-            default: add(m.key, text(m.value))
+            default:
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                Self.appendMember(m, from: bytes, to: &out)
             }
         }
-        add("activity_id", "2")
-        add("type_uid", "200402")
-        add("risk_score", prepared.riskScore)
-        add("risk_level_id", prepared.riskLevel)
-        add("confidence_score", prepared.confidence)
-        add("enrichments", mergeArray(originalEnrichments, with: prepared.enrichments))
-        add("remediation", prepared.remediation)
-        let vigil = originalRemediation.map { prepared.vigilWithRemediationSlot.prefix + ",\"replaced_remediation\":" + $0 + prepared.vigilWithRemediationSlot.suffix } ?? prepared.vigil
-        add("unmapped", mergeObject(originalUnmapped, vigil: vigil))
-        return out + "}"
+        // `head` starts with a comma; a record with only owned members needs none.
+        out.append(contentsOf: first ? prepared.head.dropFirst() : prepared.head[...])
+        out.append(contentsOf: Array(",\"enrichments\":[".utf8))
+        if let enrichments {
+            let value = bytes[enrichments]
+            // The producer's items first; a non-array value is kept as an item of its own.
+            let kept = Self.isArray(value) ? Self.arrayInner(value) : value
+            if let kept {
+                out.append(contentsOf: kept)
+                if !prepared.enrichmentItems.isEmpty { out.append(UInt8(ascii: ",")) }
+            }
+        }
+        out.append(contentsOf: prepared.enrichmentItems)
+        out.append(UInt8(ascii: "]"))
+        out.append(contentsOf: prepared.remediation)
+        out.append(contentsOf: Array(",\"unmapped\":{".utf8))
+        if let unmapped {
+            let inner = Array(bytes[unmapped])
+            if let kept = JSONFields.members(of: inner) {
+                for m in kept where m.key != "vigil" {
+                    Self.appendMember(m, from: inner, to: &out)
+                    out.append(UInt8(ascii: ","))
+                }
+            } else {
+                out.append(contentsOf: Array("\"original\":".utf8))
+                out.append(contentsOf: inner)
+                out.append(UInt8(ascii: ","))
+            }
+        }
+        out.append(contentsOf: Array("\"vigil\":".utf8))
+        if let remediation {
+            // The producer's remediation is kept inside Vigil's part, not dropped.
+            out.append(contentsOf: prepared.vigil.dropLast())
+            out.append(contentsOf: Array(",\"replaced_remediation\":".utf8))
+            out.append(contentsOf: bytes[remediation])
+            out.append(UInt8(ascii: "}"))
+        } else {
+            out.append(contentsOf: prepared.vigil)
+        }
+        out.append(contentsOf: Array("}}".utf8))
+    }
+
+    /// `"key":value` with the key's text as received (escapes and all).
+    private static func appendMember(_ m: JSONFields.Member, from bytes: [UInt8], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: m.key.utf8)
+        out.append(contentsOf: Array("\":".utf8))
+        out.append(contentsOf: bytes[m.value])
+    }
+
+    private static func isArray(_ value: ArraySlice<UInt8>) -> Bool {
+        value.first == UInt8(ascii: "[") && value.last == UInt8(ascii: "]")
+    }
+
+    /// The bytes between the brackets of a JSON array text; nil when it holds nothing.
+    private static func arrayInner(_ value: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let inner = value.dropFirst().dropLast()
+        return inner.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ? nil : inner
     }
 
     /// A finite number as JSON (JSON has no NaN or infinity: those become 0).
@@ -95,14 +149,14 @@ public struct FindingUpdateWriter {
         return items
     }
 
-    private func vigilObject(_ a: IncidentAssessment, originalRemediation: String?) -> String {
+    private func vigilObject(_ a: IncidentAssessment) -> String {
         let e = a.explanation
         let recs = a.recommendations.map { r in
             "{\"action\":\(JSONText.quoted(r.action.kind.rawValue)),\"target\":\(r.target.map { JSONText.quoted($0.description) } ?? "null"),\"tier\":\(r.decision.tier.rawValue),\"rule\":\(r.decision.ruleName.map(JSONText.quoted) ?? "null"),\"policy_version\":\(JSONText.quoted(r.decision.policyVersion)),\"demoted_for_staleness\":\(r.decision.demotedForStaleness),\"reason\":\(JSONText.quoted(r.decision.reason)),\"reversible\":\(r.action.reversible),\"rollback\":\(r.action.rollback.map(JSONText.quoted) ?? "null"),\"impact_of_acting\":\(JSONText.quoted(r.impactOfActing))}"
         }
         let indicators = e.indicators.map { "{\"indicator\":\(JSONText.quoted($0.name)),\"contribution\":\(Self.number($0.contribution))}" }
         let precedents = e.precedents.map { "{\"incident_id\":\(JSONText.quoted($0.incidentID)),\"similarity\":\(Self.number($0.similarity)),\"verdict\":\(JSONText.quoted($0.verdict)),\"action_taken\":\($0.actionTaken.map(JSONText.quoted) ?? "null")}" }
-        var fields = [
+        let fields = [
             "\"incident_id\":\(JSONText.quoted(a.incident.id))",
             "\"incident_alerts\":\(a.incident.alerts.count)",
             "\"family\":\(JSONText.quoted(a.family.family.name))",
@@ -110,31 +164,8 @@ public struct FindingUpdateWriter {
             "\"recommendations\":[\(recs.joined(separator: ","))]",
             "\"explanation\":{\"indicators\":[\(indicators.joined(separator: ","))],\"confidence\":\(Self.number(e.confidence)),\"logistic_probability\":\(Self.number(e.logisticProbability)),\"precedent_vote\":\(Self.number(e.precedentVote)),\"model_version\":\(JSONText.quoted(e.modelVersion)),\"precedents\":[\(precedents.joined(separator: ","))],\"limitations\":[\(e.limitations.map(JSONText.quoted).joined(separator: ","))],\"impact_of_not_acting\":\(JSONText.quoted(e.impactOfNotActing)),\"risk_score\":\(e.riskScore)}",
         ]
-        if let originalRemediation { fields.append("\"replaced_remediation\":\(originalRemediation)") }
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    /// `original` array with `items` appended (a non-array original is kept as an item).
-    private func mergeArray(_ original: String?, with items: [String]) -> String {
-        guard let original else { return "[" + items.joined(separator: ",") + "]" }
-        // `original` is a complete JSON value with no surrounding blanks (JSONFields ranges).
-        if original.utf8.first == UInt8(ascii: "["), original.utf8.last == UInt8(ascii: "]") {
-            let inner = original.utf8.dropFirst().dropLast()
-            let empty = inner.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-            return "[" + ((empty ? [] : [String(decoding: inner, as: UTF8.self)]) + items).joined(separator: ",") + "]"
-        }
-        return "[" + ([original] + items).joined(separator: ",") + "]"
-    }
 
-    /// The producer's `unmapped` object with `"vigil"` set (any earlier `vigil` member is
-    /// replaced — it was ours); a non-object `unmapped` is kept under `unmapped.original`.
-    private func mergeObject(_ original: String?, vigil: String) -> String {
-        guard let original else { return "{\"vigil\":\(vigil)}" }
-        let bytes = Array(original.utf8)
-        guard let members = JSONFields.members(of: bytes) else {
-            return "{\"original\":\(original),\"vigil\":\(vigil)}"
-        }
-        let kept = members.filter { $0.key != "vigil" }.map { JSONText.quoted($0.key) + ":" + String(decoding: bytes[$0.value], as: UTF8.self) }
-        return "{" + (kept + ["\"vigil\":\(vigil)"]).joined(separator: ",") + "}"
-    }
 }

@@ -25,6 +25,13 @@ final class LineWriter {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Lets `produce` append one line's bytes (no line ending) straight into the buffer.
+    func write(_ produce: (inout [UInt8]) -> Void) throws(VigilError) {
+        produce(&buffer)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
     func flush() throws(VigilError) {
         var done = 0
         while done < buffer.count {

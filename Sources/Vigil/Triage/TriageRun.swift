@@ -82,7 +82,7 @@ public struct TriageRun: Sendable {
                     let prepared = updates.prepare(a)
                     for alert in a.incident.alerts {
                         guard let text = raw.removeValue(forKey: key(alert)) else { continue }
-                        try writer.write(line: updates.update(raw: text, prepared: prepared))
+                        try writer.write { updates.append(raw: text, prepared: prepared, to: &$0) }
                         summary.findingsWritten += 1
                     }
                     consider(a)
