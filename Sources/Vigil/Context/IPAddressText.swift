@@ -48,11 +48,4 @@ enum IPAddressText {
         let full = host.utf8.contains(UInt8(ascii: ":")) ? 128 : 32
         return bits >= 0 && bits < full && canonical(host) != nil
     }
-
-    /// `key` with its value canonicalised when it is an IP entity (unchanged otherwise, or
-    /// when the value does not parse as an address).
-    static func canonicalKey(_ key: EntityKey) -> EntityKey {
-        guard key.kind == .ip, let c = canonical(key.value), c.text != key.value else { return key }
-        return EntityKey(.ip, c.text) ?? key
-    }
 }

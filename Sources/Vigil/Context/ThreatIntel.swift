@@ -89,17 +89,18 @@ public struct ThreatIntel: Sendable {
 
     /// The number of distinct validated feeds that list `entity` (0 when none do). An
     /// unvalidated feed never counts; a feed that lists the entity twice counts once.
+    /// `EntityKey` already holds IPs in canonical form, so lookups need no parsing.
     ///
     /// - Complexity: O(1) expected.
     public func corroboration(of entity: EntityKey) -> Int {
-        index[IPAddressText.canonicalKey(entity)]?.validatedFeeds ?? 0
+        index[entity]?.validatedFeeds ?? 0
     }
 
     /// Every listing of `entity`, in feed order then file order (validated or not).
     ///
     /// - Complexity: O(1) expected, plus the copy of the (small) result.
     public func hits(for entity: EntityKey) -> [IntelHit] {
-        index[IPAddressText.canonicalKey(entity)]?.hits ?? []
+        index[entity]?.hits ?? []
     }
 
     /// The names of the distinct validated feeds that list `entity`, for explanations.
