@@ -97,14 +97,7 @@ public struct PolicyDate: Sendable, Equatable, Comparable, CustomStringConvertib
             }
             guard i == s.count else { throw ParseError(reason: "unexpected text after the time") }
         }
-        // Days since 1970-01-01 (proleptic Gregorian), Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let epochDays = era * 146_097 + doe - 719_468
+        let epochDays = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = Double(epochDays * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds) + fraction
         text = raw
         start = Date(timeIntervalSince1970: seconds)
@@ -117,5 +110,20 @@ extension PolicyDate {
     public init?(_ text: String) {
         guard let parsed = try? PolicyDate(parsing: text) else { return nil }
         self = parsed
+    }
+}
+
+/// Calendar arithmetic shared by the date parsers (policy dates, STIX timestamps).
+enum CivilDate {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+    /// days_from_civil); negative before the epoch.
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 }
