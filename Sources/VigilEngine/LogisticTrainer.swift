@@ -48,16 +48,7 @@ public struct LogisticTrainer: Sendable {
     public func fit(_ x: FeatureMatrix, labels: [Float], sampleWeights: [Float]? = nil,
                     featureSchemaID: String) throws(EngineError) -> (model: LogisticModel, report: Report) {
         guard x.rows >= 1, x.columns >= 1 else { throw .invalidArgument(name: "x", reason: "needs at least one row and column, got \(x.rows) x \(x.columns)") }
-        guard labels.count == x.rows else { throw .shapeMismatch(what: "labels", expected: "\(x.rows)", actual: "\(labels.count)") }
-        if let bad = labels.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
-            throw .invalidArgument(name: "labels[\(bad)]", reason: "must be in [0, 1], got \(labels[bad])")
-        }
-        if let sampleWeights {
-            guard sampleWeights.count == x.rows else { throw .shapeMismatch(what: "sampleWeights", expected: "\(x.rows)", actual: "\(sampleWeights.count)") }
-            if let bad = sampleWeights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
-                throw .invalidArgument(name: "sampleWeights[\(bad)]", reason: "must be finite and >= 0, got \(sampleWeights[bad])")
-            }
-        }
+        try LabelledBatch.check(rows: x.rows, labels: labels, sampleWeights: sampleWeights)
         EngineSetup.ready()
         let d = x.columns
         let objective = Objective(x: x, labels: labels, sampleWeights: sampleWeights, l2: Double(l2), threads: threads)

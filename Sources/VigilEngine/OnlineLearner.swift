@@ -62,20 +62,30 @@ public struct OnlineLearner: Sendable {
     private func check(batch: FeatureMatrix, labels: [Float], sampleWeights: [Float]?) throws(EngineError) {
         try model.checkInput(batch, threads: 1)
         guard batch.rows >= 1 else { throw .invalidArgument(name: "batch", reason: "needs at least one row") }
-        guard labels.count == batch.rows else { throw .shapeMismatch(what: "labels", expected: "\(batch.rows)", actual: "\(labels.count)") }
-        if let bad = labels.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
-            throw .invalidArgument(name: "labels[\(bad)]", reason: "must be in [0, 1], got \(labels[bad])")
-        }
-        if let sampleWeights {
-            guard sampleWeights.count == batch.rows else { throw .shapeMismatch(what: "sampleWeights", expected: "\(batch.rows)", actual: "\(sampleWeights.count)") }
-            if let bad = sampleWeights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
-                throw .invalidArgument(name: "sampleWeights[\(bad)]", reason: "must be finite and >= 0, got \(sampleWeights[bad])")
-            }
-        }
+        try LabelledBatch.check(rows: batch.rows, labels: labels, sampleWeights: sampleWeights)
     }
 }
 
 private func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let values else { return body(nil) }
     return values.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+/// Validation shared by everything that learns from labelled rows.
+enum LabelledBatch {
+    /// Throws `.shapeMismatch` for a label or weight count other than `rows`, and
+    /// `.invalidArgument` naming the first label outside [0, 1] or weight that is negative
+    /// or not finite.
+    static func check(rows: Int, labels: [Float], sampleWeights: [Float]?) throws(EngineError) {
+        guard labels.count == rows else { throw .shapeMismatch(what: "labels", expected: "\(rows)", actual: "\(labels.count)") }
+        if let bad = labels.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw .invalidArgument(name: "labels[\(bad)]", reason: "must be in [0, 1], got \(labels[bad])")
+        }
+        if let sampleWeights {
+            guard sampleWeights.count == rows else { throw .shapeMismatch(what: "sampleWeights", expected: "\(rows)", actual: "\(sampleWeights.count)") }
+            if let bad = sampleWeights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+                throw .invalidArgument(name: "sampleWeights[\(bad)]", reason: "must be finite and >= 0, got \(sampleWeights[bad])")
+            }
+        }
+    }
 }
