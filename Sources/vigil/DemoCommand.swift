@@ -39,7 +39,8 @@ struct DemoCommand {
         let triage = try TriageCommand(arguments: Arguments([
             "--alerts", manifest.alertsPath, "--assets", manifest.assetsPath, "--intel", manifest.feedsPath,
             "--policy", DefaultConfiguration.tierPolicyPath, "--playbooks", DefaultConfiguration.playbooksPath,
-            "--model", folder + "/model.json", "--out", folder + "/findings.ndjson", "--rejects", folder + "/rejects.ndjson"]))
+            "--model", folder + "/model.json", "--out", folder + "/findings.ndjson", "--incidents", folder + "/incidents.ndjson",
+            "--rejects", folder + "/rejects.ndjson"]))
         var checker = ScenarioChecker(manifest: manifest)
         var scored: [String: Float] = [:]  // alert uid → incident confidence
         let now = Date(timeIntervalSince1970: Double(manifest.dayStartMs) / 1000 + 86_400)
@@ -52,7 +53,7 @@ struct DemoCommand {
         let results = checker.verdicts()
         for r in results { print("  \(r.passed ? "✓" : "✗") \(r.name): \(r.detail)") }
         try GroundTruth(path: manifest.truthPath).report(scored: scored)
-        print("explain any finding: .build/release/vigil explain <uid> --findings \(folder)/findings.ndjson")
+        print("explain any finding or incident: .build/release/vigil explain <uid> --findings \(folder)/findings.ndjson --incidents \(folder)/incidents.ndjson")
         let failed = results.filter { !$0.passed }
         if !failed.isEmpty {
             let message = "\(failed.count) of \(results.count) planted scenarios were not handled as expected: " + failed.map(\.name).joined(separator: ", ")

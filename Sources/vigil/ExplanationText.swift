@@ -1,34 +1,36 @@
 import Foundation
 
-/// Renders the `unmapped.vigil` object of a finding update for a terminal.
+/// Renders an incident record (`IncidentRecordWriter`) for a terminal: the five parts of the
+/// explanation, and every proposed action with its tier and the policy's reason.
 enum ExplanationText {
-    static func render(title: String, uid: String, vigil: [String: Any]) -> String {
+    static func render(finding: (title: String, uid: String)?, incident r: [String: Any]) -> String {
         var out: [String] = []
-        let e = vigil["explanation"] as? [String: Any] ?? [:]
-        out.append("finding \(uid): \(title)")
-        out.append("incident \(vigil["incident_id"] as? String ?? "?") (\(vigil["incident_alerts"] as? Int ?? 0) alerts), family \(vigil["family"] as? String ?? "?"), lowest tier \(vigil["tier"] as? Int ?? 3)")
+        let e = r["explanation"] as? [String: Any] ?? [:]
+        func number(_ any: Any?) -> Double { (any as? NSNumber)?.doubleValue ?? 0 }
+        if let finding { out.append("finding \(finding.uid): \(finding.title)") }
+        let family = r["family"] as? [String: Any] ?? [:]
+        let members = r["finding_uids"] as? [String] ?? []
+        out.append("incident \(r["incident_uid"] as? String ?? "?") (\(members.count) alert\(members.count == 1 ? "" : "s")), family \(family["name"] as? String ?? "?") (\(family["matched_on"] as? String ?? "default")), lowest tier \(r["tier"] as? Int ?? 3)")
+        if let linked = r["linked_by"] as? [String], !linked.isEmpty { out.append("linked by " + linked.prefix(6).joined(separator: ", ")) }
         out.append("recommendations:")
-        for r in vigil["recommendations"] as? [[String: Any]] ?? [] {
-            let target = (r["target"] as? String).map { " \($0)" } ?? ""
-            out.append("  - \(r["action"] as? String ?? "?")\(target): Tier \(r["tier"] as? Int ?? 3) — \(r["reason"] as? String ?? "")")
-            out.append("    impact of acting: \(r["impact_of_acting"] as? String ?? "")")
+        for rec in r["recommendations"] as? [[String: Any]] ?? [] {
+            let target = (rec["target"] as? String).map { " \($0)" } ?? ""
+            out.append("  - \(rec["action"] as? String ?? "?")\(target): Tier \(rec["tier"] as? Int ?? 3) — \(rec["reason"] as? String ?? "")")
+            out.append("    impact of acting: \(rec["impact_of_acting"] as? String ?? "")")
         }
         out.append("(a) triggering indicators:")
         for i in e["indicators"] as? [[String: Any]] ?? [] {
-            let c = (i["contribution"] as? NSNumber)?.doubleValue ?? 0
-            out.append(String(format: "  %+.2f  %@", c, i["indicator"] as? String ?? ""))
+            out.append(String(format: "  %+.2f  %@", number(i["contribution"]), i["indicator"] as? String ?? ""))
         }
-        let confidence = (e["confidence"] as? NSNumber)?.doubleValue ?? 0
-        let logistic = (e["logistic_probability"] as? NSNumber)?.doubleValue ?? 0
-        let vote = (e["precedent_vote"] as? NSNumber)?.doubleValue ?? 0
-        out.append(String(format: "(b) confidence %.2f (logistic %.2f, precedent vote %.2f); model %@", confidence, logistic, vote, e["model_version"] as? String ?? "?"))
+        out.append(String(format: "(b) confidence %.2f (logistic %.2f, precedent vote %.2f); model %@", number(e["confidence"]),
+                          number(e["logistic_probability"]), number(e["precedent_vote"]), e["model_version"] as? String ?? "?"))
         out.append("(c) similar closed cases:")
         for p in e["precedents"] as? [[String: Any]] ?? [] {
-            let sim = (p["similarity"] as? NSNumber)?.doubleValue ?? 0
-            out.append(String(format: "  %.2f  %@  %@  action: %@", sim, p["incident_id"] as? String ?? "", p["verdict"] as? String ?? "", p["action_taken"] as? String ?? "none"))
+            out.append(String(format: "  %.2f  %@  %@  action: %@  (%@)", number(p["similarity"]), p["incident_uid"] as? String ?? "",
+                              p["verdict"] as? String ?? "", p["action_taken"] as? String ?? "none", p["title"] as? String ?? ""))
         }
         out.append("(d) known limitations:")
-        for l in e["limitations"] as? [String] ?? [] { out.append("  - \(l)") }
+        for l in e["limitations"] as? [[String: Any]] ?? [] { out.append("  - \(l["text"] as? String ?? "")") }
         out.append("(e) impact of not acting: \(e["impact_of_not_acting"] as? String ?? "") (risk \(e["risk_score"] as? Int ?? 0)/100)")
         return out.joined(separator: "\n")
     }

@@ -69,7 +69,7 @@ struct TrainCommand {
 /// `vigil triage`: the main job on files.
 struct TriageCommand {
     let alertsPath: String, assetsPath: String?, feedsPath: String?, policyPath: String, playbooksPath: String
-    let modelPath: String, outputPath: String, rejectsPath: String, windowMinutes: Int
+    let modelPath: String, outputPath: String, incidentsPath: String, rejectsPath: String, windowMinutes: Int
 
     init(arguments: Arguments) throws(CommandError) {
         var a = arguments
@@ -80,6 +80,7 @@ struct TriageCommand {
         playbooksPath = try a.require("--playbooks")
         modelPath = try a.require("--model")
         outputPath = a.take("--out") ?? "findings.ndjson"
+        incidentsPath = a.take("--incidents") ?? "incidents.ndjson"
         rejectsPath = a.take("--rejects") ?? "rejects.ndjson"
         windowMinutes = try a.int("--window-minutes", default: 30, in: 1...10_080)
         try a.finish()
@@ -101,20 +102,20 @@ struct TriageCommand {
         run.windowMs = Int64(windowMinutes) * 60_000
         run.commonEntities = loaded.commonEntities
         var lastShown = 0
-        let summary = try run.run(alerts: alertsPath, output: outputPath, rejects: rejectsPath, now: now, progress: { read in
+        let summary = try run.run(alerts: alertsPath, output: outputPath, incidents: incidentsPath, rejects: rejectsPath, now: now, progress: { read in
             if read - lastShown >= 100_000 {
                 FileHandle.standardError.write(Data("  … \(read) alerts\n".utf8))
                 lastShown = read
             }
         }, inspect: inspect)
-        if report { TriageReport(summary: summary, outputPath: outputPath, rejectsPath: rejectsPath).print() }
+        if report { TriageReport(summary: summary, outputPath: outputPath, incidentsPath: incidentsPath, rejectsPath: rejectsPath).print() }
         return summary
     }
 }
 
 /// The terminal summary of a triage run.
 struct TriageReport {
-    let summary: TriageRun.Summary, outputPath: String, rejectsPath: String
+    let summary: TriageRun.Summary, outputPath: String, incidentsPath: String?, rejectsPath: String
 
     func print() {
         let s = summary
@@ -137,7 +138,7 @@ struct TriageReport {
                                "T\(line.tier.rawValue)", line.family, line.alerts, line.hosts.prefix(3).joined(separator: ","), line.actions.joined(separator: " ")))
             if line.alerts > 1 { Swift.print("      linked by " + line.linkedBy.map(\.description).joined(separator: ", ")) }
         }
-        Swift.print("updated findings → \(outputPath)")
+        Swift.print("updated findings → \(outputPath)" + (incidentsPath.map { "; incident records → \($0)" } ?? ""))
     }
 }
 
@@ -149,26 +150,5 @@ enum PolicyCommand {
         let report = PolicyCheck.run(path: words[1], now: Date())
         Swift.print(report.text)
         return report.exitStatus(strict: strict)
-    }
-}
-
-/// `vigil explain UID [--findings F]`: the explanation written for one finding.
-enum ExplainCommand {
-    static func run(_ words: [String]) throws {
-        guard let uid = words.first else { throw CommandError.usage("usage: vigil explain UID [--findings FILE]") }
-        var a = try Arguments(Array(words.dropFirst()))
-        let path = a.take("--findings") ?? "vigil-demo/findings.ndjson"
-        try a.finish()
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw VigilError.io(path: path, reason: "cannot read the findings file (run vigil triage or vigil demo first)")
-        }
-        for line in text.split(separator: "\n") where line.contains("\"\(uid)\"") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let info = object["finding_info"] as? [String: Any], info["uid"] as? String == uid,
-                  let vigil = (object["unmapped"] as? [String: Any])?["vigil"] as? [String: Any] else { continue }
-            Swift.print(ExplanationText.render(title: info["title"] as? String ?? "", uid: uid, vigil: vigil))
-            return
-        }
-        throw VigilError.invalidRecord(source: path, line: 0, field: "finding_info.uid", reason: "no finding '\(uid)' in this file")
     }
 }

@@ -27,8 +27,9 @@ struct TriagePipelineTests {
         var run = TriageRun(recommender: recommender)
         run.commonEntities = Set(trained.commonEntities)
         var checker = ScenarioChecker(manifest: manifest)
-        let output = folder + "/findings.ndjson", rejects = folder + "/rejects.ndjson"
-        let summary = try run.run(alerts: manifest.alertsPath, output: output, rejects: rejects, now: now, inspect: { checker.observe($0) })
+        let output = folder + "/findings.ndjson", rejects = folder + "/rejects.ndjson", incidents = folder + "/incidents.ndjson"
+        let summary = try run.run(alerts: manifest.alertsPath, output: output, incidents: incidents, rejects: rejects, now: now,
+                                  inspect: { checker.observe($0) })
 
         #expect(summary.ingest.accepted == manifest.alertCount)
         #expect(summary.findingsWritten == manifest.alertCount, "every accepted finding is written back once")
@@ -40,10 +41,48 @@ struct TriagePipelineTests {
         #expect(FileManager.default.contentsEqual(atPath: output, andPath: output + ".again"))
         let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == manifest.alertCount)
-        for line in lines.prefix(200) {
+        var namedIncidents: [String: String] = [:]  // finding uid → incident uid its update names
+        for line in lines {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(object["activity_id"] as? Int == 2)
-            #expect(((object["unmapped"] as? [String: Any])?["vigil"] as? [String: Any])?["explanation"] != nil)
+            let vigil = try #require((object["unmapped"] as? [String: Any])?["vigil"] as? [String: Any])
+            #expect(vigil["explanation"] != nil && vigil["recommendations"] != nil && vigil["tier"] != nil)
+            let uid = try #require((object["finding_info"] as? [String: Any])?["uid"] as? String)
+            namedIncidents[uid] = vigil["incident_uid"] as? String
         }
+        // One record per incident; together they name every finding exactly once, and each
+        // finding names the incident whose record lists it.
+        let records = try String(contentsOfFile: incidents, encoding: .utf8).split(separator: "\n")
+        #expect(records.count == summary.incidents)
+        var listed = 0
+        for line in records {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let id = try #require(record["incident_uid"] as? String)
+            let members = try #require(record["finding_uids"] as? [String])
+            listed += members.count
+            for uid in members { #expect(namedIncidents[uid] == id, "\(uid) names \(namedIncidents[uid] ?? "nothing"), listed by \(id)") }
+            let e = try #require(record["explanation"] as? [String: Any])
+            for key in ["indicators", "confidence", "model_version", "precedents", "limitations", "impact_of_not_acting"] {
+                #expect(e[key] != nil, "\(id): explanation.\(key)")
+            }
+            for r in record["recommendations"] as? [[String: Any]] ?? [] {
+                #expect((r["reason"] as? String)?.isEmpty == false && (r["impact_of_acting"] as? String)?.isEmpty == false)
+            }
+        }
+        #expect(listed == manifest.alertCount)
+    }
+
+    @Test func anUnreadableAlertFileFailsTheRunWithoutHanging() throws {
+        let folder = NSTemporaryDirectory() + "vigil-triage-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = TriageRun(recommender: try exampleRecommender(intel: [:], assets: [:]))
+        #expect(throws: VigilError.self) {
+            _ = try run.run(alerts: folder + "/missing.ndjson", output: folder + "/out.ndjson", rejects: nil, now: Date())
+        }
+        // Output to a device (no fsync possible) is fine.
+        try "".write(toFile: folder + "/empty.ndjson", atomically: true, encoding: .utf8)
+        let summary = try run.run(alerts: folder + "/empty.ndjson", output: "/dev/null", incidents: "/dev/null", rejects: nil, now: Date())
+        #expect(summary.incidents == 0 && summary.findingsWritten == 0)
     }
 }

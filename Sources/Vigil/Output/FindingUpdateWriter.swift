@@ -1,34 +1,80 @@
-import Foundation
-
 /// Writes OCSF Detection Finding updates for assessed incidents: each member finding is
 /// re-emitted as received, every field Vigil does not own untouched, with `activity_id` 2
 /// (Update), `type_uid` 200402, `risk_score`, `risk_level_id`, `confidence_score`,
-/// `enrichments[]` (precedents and intel hits appended to any the producer sent),
-/// `remediation.desc`, and the tier, recommendations and explanation under
+/// `enrichments[]` (the incident, its precedents and intel hits, appended to any the
+/// producer sent), `remediation.desc`, and the tier, recommendations and explanation under
 /// `unmapped.vigil` (merged into the producer's `unmapped`, never replacing it).
-public struct FindingUpdateWriter {
-    /// Top-level keys Vigil writes itself.
-    static let owned: Set<String> = ["activity_id", "type_uid", "risk_score", "risk_level_id", "confidence_score",
-                                     "enrichments", "remediation", "unmapped"]
-
+///
+/// The explanation in a finding is the compact form of its incident's: every part is
+/// there, but wording that would repeat in each member finding — the policy's reasons, the
+/// impact of each action, the catalogue's limitation texts, precedent details (which are in
+/// the same record's enrichments) — is referenced, and written in full once per incident by
+/// `IncidentRecordWriter`, keyed by `incident_uid`.
+public struct FindingUpdateWriter: Sendable {
     public init() {}
 
     /// The parts of an update that are the same for every finding of one incident,
-    /// serialised once per incident (as UTF-8) rather than once per member finding.
+    /// serialised once per incident rather than once per member finding.
     public struct Prepared: Sendable {
-        let head: [UInt8]           // ,"activity_id":2,...,"confidence_score":N
+        let head: [UInt8]            // ,"activity_id":2,...,"confidence_score":N
         let enrichmentItems: [UInt8] // items joined by commas, no brackets
-        let remediation: [UInt8]    // ,"remediation":{...}
-        let vigil: [UInt8]          // the object, closing brace included
+        let remediation: [UInt8]     // ,"remediation":{...}
+        let vigil: [UInt8]           // the object, closing brace included
     }
 
     /// Serialises what `assessment` adds to each of its findings.
-    public func prepare(_ assessment: IncidentAssessment) -> Prepared {
-        let e = assessment.explanation
-        let head = ",\"activity_id\":2,\"type_uid\":200402,\"risk_score\":\(e.riskScore),\"risk_level_id\":\(Self.riskLevel(e.riskScore)),\"confidence_score\":\(Int((e.confidence * 100).rounded()))"
-        return Prepared(head: Array(head.utf8), enrichmentItems: Array(enrichments(assessment).joined(separator: ",").utf8),
-                        remediation: Array((",\"remediation\":{\"desc\":" + JSONText.quoted(remediation(assessment)) + "}").utf8),
-                        vigil: Array(vigilObject(assessment).utf8))
+    public func prepare(_ a: IncidentAssessment) -> Prepared {
+        let e = a.explanation
+        let b = TextBuffer(capacity: 512)
+        b.raw(",\"activity_id\":2,\"type_uid\":200402,\"risk_score\":")
+        b.int(e.riskScore)
+        b.raw(",\"risk_level_id\":")
+        b.int(Self.riskLevel(e.riskScore))
+        b.raw(",\"confidence_score\":")
+        b.int(Int((Double(e.confidence) * 100).rounded()))
+        let head = b.bytes
+
+        b.removeAll()
+        b.raw("{\"name\":\"vigil.incident\",\"type\":\"correlated_incident\",\"value\":")
+        b.quoted(a.incident.id)
+        b.raw(",\"data\":{\"alerts\":")
+        b.int(a.incident.alerts.count)
+        b.raw(",\"family\":")
+        b.quoted(a.family.family.name)
+        b.raw(",\"tier\":")
+        b.int(a.tier.rawValue)
+        b.raw("}}")
+        for p in e.precedents {
+            b.raw(",{\"name\":\"vigil.precedent\",\"type\":\"similar_closed_case\",\"value\":")
+            b.quoted(p.incidentID)
+            b.raw(",\"data\":{\"similarity\":")
+            b.fixed(Double(p.similarity), decimals: 3)
+            b.raw(",\"verdict\":")
+            b.quoted(p.verdict)
+            b.raw(",\"action_taken\":")
+            if let action = p.actionTaken { b.quoted(action) } else { b.raw("null") }
+            b.raw("}}")
+        }
+        for (entity, feeds) in a.context.intelHits.sorted(by: { $0.key < $1.key }) {
+            b.raw(",{\"name\":\"vigil.threat_intel\",\"type\":\"threat_intel\",\"value\":")
+            b.quoted(entity.value)
+            b.raw(",\"data\":{\"kind\":\"")
+            b.text(entity.kind.rawValue)
+            b.raw("\",\"validated_feeds\":")
+            b.int(feeds)
+            b.raw("}}")
+        }
+        let enrichments = b.bytes
+
+        b.removeAll()
+        b.raw(",\"remediation\":{\"desc\":")
+        b.quoted(Self.remediation(a))
+        b.raw("}")
+        let remediation = b.bytes
+
+        b.removeAll()
+        writeVigilObject(a, to: b)
+        return Prepared(head: head, enrichmentItems: enrichments, remediation: remediation, vigil: b.bytes)
     }
 
     /// The updated finding for `raw` (a member of `assessment`'s incident), as one JSON line.
@@ -38,134 +84,179 @@ public struct FindingUpdateWriter {
 
     /// The updated finding for `raw`, from an incident's prepared parts.
     public func update(raw: String, prepared: Prepared) -> String {
-        var out: [UInt8] = []
-        append(raw: raw, prepared: prepared, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        let out = TextBuffer(capacity: raw.utf8.count + 2048)
+        var raw = raw
+        raw.withUTF8 { append(raw: $0, prepared: prepared, to: out) }
+        return String(decoding: UnsafeBufferPointer(start: out.base, count: out.count), as: UTF8.self)
     }
 
-    /// Appends the updated finding for `raw` to `out` (no line ending). Members Vigil does
-    /// not own are copied byte for byte from `raw`.
-    public func append(raw: String, prepared: Prepared, to out: inout [UInt8]) {
-        let bytes = Array(raw.utf8)
+    /// Appends the updated finding for `bytes` to `out` (no line ending). Members Vigil does
+    /// not own are copied byte for byte.
+    /// - Complexity: one pass over `bytes` to find its top-level members, then copies.
+    func append(raw bytes: UnsafeBufferPointer<UInt8>, prepared: Prepared, to out: TextBuffer) {
         guard let members = JSONFields.members(of: bytes) else {
-            out.append(contentsOf: bytes)
+            out.raw(bytes)
             return
         }
         var enrichments: Range<Int>?, unmapped: Range<Int>?, remediation: Range<Int>?
-        out.append(UInt8(ascii: "{"))
+        out.byte(UInt8(ascii: "{"))
         var first = true
         for m in members {
-            switch m.key {
-            case "enrichments": enrichments = m.value
-            case "unmapped": unmapped = m.value
-            case "remediation": remediation = m.value
-            case let k where Self.owned.contains(k): continue
-            default:
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                Self.appendMember(m, from: bytes, to: &out)
-            }
+            if JSONFields.key(m, in: bytes, is: "enrichments") { enrichments = m.value; continue }
+            if JSONFields.key(m, in: bytes, is: "unmapped") { unmapped = m.value; continue }
+            if JSONFields.key(m, in: bytes, is: "remediation") { remediation = m.value; continue }
+            if Self.isOwnedScalar(m, in: bytes) { continue }
+            if !first { out.byte(UInt8(ascii: ",")) }
+            first = false
+            Self.appendMember(m, from: bytes, to: out)
         }
         // `head` starts with a comma; a record with only owned members needs none.
-        out.append(contentsOf: first ? prepared.head.dropFirst() : prepared.head[...])
-        out.append(contentsOf: Array(",\"enrichments\":[".utf8))
+        prepared.head.withUnsafeBufferPointer { out.raw(first ? UnsafeBufferPointer(rebasing: $0.dropFirst()) : $0) }
+        out.raw(",\"enrichments\":[")
         if let enrichments {
-            let value = bytes[enrichments]
+            let value = UnsafeBufferPointer(rebasing: bytes[enrichments])
             // The producer's items first; a non-array value is kept as an item of its own.
-            let kept = Self.isArray(value) ? Self.arrayInner(value) : value
-            if let kept {
-                out.append(contentsOf: kept)
-                if !prepared.enrichmentItems.isEmpty { out.append(UInt8(ascii: ",")) }
+            if let kept = Self.isArray(value) ? Self.arrayInner(value) : value {
+                out.raw(kept)
+                out.byte(UInt8(ascii: ","))
             }
         }
-        out.append(contentsOf: prepared.enrichmentItems)
-        out.append(UInt8(ascii: "]"))
-        out.append(contentsOf: prepared.remediation)
-        out.append(contentsOf: Array(",\"unmapped\":{".utf8))
+        out.raw(prepared.enrichmentItems)
+        out.byte(UInt8(ascii: "]"))
+        out.raw(prepared.remediation)
+        out.raw(",\"unmapped\":{")
         if let unmapped {
-            let inner = Array(bytes[unmapped])
+            let inner = UnsafeBufferPointer(rebasing: bytes[unmapped])
             if let kept = JSONFields.members(of: inner) {
-                for m in kept where m.key != "vigil" {
-                    Self.appendMember(m, from: inner, to: &out)
-                    out.append(UInt8(ascii: ","))
+                for m in kept where !JSONFields.key(m, in: inner, is: "vigil") {
+                    Self.appendMember(m, from: inner, to: out)
+                    out.byte(UInt8(ascii: ","))
                 }
             } else {
-                out.append(contentsOf: Array("\"original\":".utf8))
-                out.append(contentsOf: inner)
-                out.append(UInt8(ascii: ","))
+                out.raw("\"original\":")
+                out.raw(inner)
+                out.byte(UInt8(ascii: ","))
             }
         }
-        out.append(contentsOf: Array("\"vigil\":".utf8))
+        out.raw("\"vigil\":")
         if let remediation {
             // The producer's remediation is kept inside Vigil's part, not dropped.
-            out.append(contentsOf: prepared.vigil.dropLast())
-            out.append(contentsOf: Array(",\"replaced_remediation\":".utf8))
-            out.append(contentsOf: bytes[remediation])
-            out.append(UInt8(ascii: "}"))
+            prepared.vigil.withUnsafeBufferPointer { out.raw(UnsafeBufferPointer(rebasing: $0.dropLast())) }
+            out.raw(",\"replaced_remediation\":")
+            out.raw(UnsafeBufferPointer(rebasing: bytes[remediation]))
+            out.byte(UInt8(ascii: "}"))
         } else {
-            out.append(contentsOf: prepared.vigil)
+            out.raw(prepared.vigil)
         }
-        out.append(contentsOf: Array("}}".utf8))
+        out.raw("}}")
+    }
+
+    /// Top-level scalar members Vigil writes itself (the producer's values are replaced).
+    @inline(__always)
+    private static func isOwnedScalar(_ m: JSONFields.Member, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        JSONFields.key(m, in: bytes, is: "activity_id") || JSONFields.key(m, in: bytes, is: "type_uid")
+            || JSONFields.key(m, in: bytes, is: "risk_score") || JSONFields.key(m, in: bytes, is: "risk_level_id")
+            || JSONFields.key(m, in: bytes, is: "confidence_score")
     }
 
     /// `"key":value` with the key's text as received (escapes and all).
-    private static func appendMember(_ m: JSONFields.Member, from bytes: [UInt8], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: m.key.utf8)
-        out.append(contentsOf: Array("\":".utf8))
-        out.append(contentsOf: bytes[m.value])
+    @inline(__always)
+    private static func appendMember(_ m: JSONFields.Member, from bytes: UnsafeBufferPointer<UInt8>, to out: TextBuffer) {
+        out.byte(UInt8(ascii: "\""))
+        out.raw(UnsafeBufferPointer(rebasing: bytes[m.keyRange]))
+        out.raw("\":")
+        out.raw(UnsafeBufferPointer(rebasing: bytes[m.value]))
     }
 
-    private static func isArray(_ value: ArraySlice<UInt8>) -> Bool {
+    private static func isArray(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         value.first == UInt8(ascii: "[") && value.last == UInt8(ascii: "]")
     }
 
     /// The bytes between the brackets of a JSON array text; nil when it holds nothing.
-    private static func arrayInner(_ value: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        let inner = value.dropFirst().dropLast()
+    private static func arrayInner(_ value: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        let inner = UnsafeBufferPointer(rebasing: value.dropFirst().dropLast())
         return inner.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ? nil : inner
     }
-
-    /// A finite number as JSON (JSON has no NaN or infinity: those become 0).
-    static func number(_ v: Float) -> String { v.isFinite ? String(format: "%.4g", Double(v)) : "0" }
 
     /// OCSF risk_level_id: 0 Info, 1 Low, 2 Medium, 3 High, 4 Critical (bands of 20).
     static func riskLevel(_ score: Int) -> Int { min(4, max(0, score / 20)) }
 
-    private func remediation(_ a: IncidentAssessment) -> String {
+    /// `remediation.desc`: every proposed action with its target and tier, in one line.
+    static func remediation(_ a: IncidentAssessment) -> String {
         let parts = a.recommendations.map { r in
             "\(r.action.kind.rawValue)\(r.target.map { " \($0.value)" } ?? "") — \(r.decision.tier)"
         }
         return parts.isEmpty ? "Vigil: no action proposed; analyst review." : "Vigil recommends: " + parts.joined(separator: "; ")
     }
 
-    private func enrichments(_ a: IncidentAssessment) -> [String] {
-        var items = a.explanation.precedents.map { p in
-            "{\"name\":\"vigil.precedent\",\"type\":\"similar_closed_case\",\"value\":\(JSONText.quoted(p.incidentID)),\"data\":{\"similarity\":\(Self.number(p.similarity)),\"verdict\":\(JSONText.quoted(p.verdict)),\"action_taken\":\(p.actionTaken.map(JSONText.quoted) ?? "null"),\"title\":\(JSONText.quoted(p.title))}}"
-        }
-        for (entity, feeds) in a.context.intelHits.sorted(by: { $0.key < $1.key }) {
-            items.append("{\"name\":\"vigil.threat_intel\",\"type\":\"threat_intel\",\"value\":\(JSONText.quoted(entity.value)),\"data\":{\"kind\":\(JSONText.quoted(entity.kind.rawValue)),\"validated_feeds\":\(feeds)}}")
-        }
-        return items
-    }
+    /// Catalogue limitations are named `catalogue:<family>#<n>` (1-based) in findings; the
+    /// incident record carries their text.
+    static func limitationReference(family: String, index: Int) -> String { "catalogue:\(family)#\(index + 1)" }
 
-    private func vigilObject(_ a: IncidentAssessment) -> String {
+    /// The compact `unmapped.vigil` object (see the type's documentation).
+    private func writeVigilObject(_ a: IncidentAssessment, to b: TextBuffer) {
         let e = a.explanation
-        let recs = a.recommendations.map { r in
-            "{\"action\":\(JSONText.quoted(r.action.kind.rawValue)),\"target\":\(r.target.map { JSONText.quoted($0.description) } ?? "null"),\"tier\":\(r.decision.tier.rawValue),\"rule\":\(r.decision.ruleName.map(JSONText.quoted) ?? "null"),\"policy_version\":\(JSONText.quoted(r.decision.policyVersion)),\"demoted_for_staleness\":\(r.decision.demotedForStaleness),\"reason\":\(JSONText.quoted(r.decision.reason)),\"reversible\":\(r.action.reversible),\"rollback\":\(r.action.rollback.map(JSONText.quoted) ?? "null"),\"impact_of_acting\":\(JSONText.quoted(r.impactOfActing))}"
+        b.raw("{\"incident_uid\":")
+        b.quoted(a.incident.id)
+        b.raw(",\"incident_alerts\":")
+        b.int(a.incident.alerts.count)
+        b.raw(",\"family\":")
+        b.quoted(a.family.family.name)
+        b.raw(",\"tier\":")
+        b.int(a.tier.rawValue)
+        if let version = a.recommendations.first?.decision.policyVersion {
+            b.raw(",\"policy_version\":")
+            b.quoted(version)
         }
-        let indicators = e.indicators.map { "{\"indicator\":\(JSONText.quoted($0.name)),\"contribution\":\(Self.number($0.contribution))}" }
-        let precedents = e.precedents.map { "{\"incident_id\":\(JSONText.quoted($0.incidentID)),\"similarity\":\(Self.number($0.similarity)),\"verdict\":\(JSONText.quoted($0.verdict)),\"action_taken\":\($0.actionTaken.map(JSONText.quoted) ?? "null")}" }
-        let fields = [
-            "\"incident_id\":\(JSONText.quoted(a.incident.id))",
-            "\"incident_alerts\":\(a.incident.alerts.count)",
-            "\"family\":\(JSONText.quoted(a.family.family.name))",
-            "\"tier\":\(a.tier.rawValue)",
-            "\"recommendations\":[\(recs.joined(separator: ","))]",
-            "\"explanation\":{\"indicators\":[\(indicators.joined(separator: ","))],\"confidence\":\(Self.number(e.confidence)),\"logistic_probability\":\(Self.number(e.logisticProbability)),\"precedent_vote\":\(Self.number(e.precedentVote)),\"model_version\":\(JSONText.quoted(e.modelVersion)),\"precedents\":[\(precedents.joined(separator: ","))],\"limitations\":[\(e.limitations.map(JSONText.quoted).joined(separator: ","))],\"impact_of_not_acting\":\(JSONText.quoted(e.impactOfNotActing)),\"risk_score\":\(e.riskScore)}",
-        ]
-        return "{" + fields.joined(separator: ",") + "}"
+        b.raw(",\"recommendations\":[")
+        for (i, r) in a.recommendations.enumerated() {
+            if i > 0 { b.byte(UInt8(ascii: ",")) }
+            b.raw("{\"action\":\"")
+            b.text(r.action.kind.rawValue)
+            b.raw("\",\"target\":")
+            if let t = r.target { b.quoted(t.description) } else { b.raw("null") }
+            b.raw(",\"tier\":")
+            b.int(r.decision.tier.rawValue)
+            b.raw(",\"rule\":")
+            if let rule = r.decision.ruleName { b.quoted(rule) } else { b.raw("null") }
+            if r.decision.demotedForStaleness { b.raw(",\"demoted_for_staleness\":true") }
+            b.raw(",\"reversible\":")
+            b.bool(r.action.reversible)
+            b.byte(UInt8(ascii: "}"))
+        }
+        b.raw("],\"explanation\":{\"indicators\":[")
+        for (i, indicator) in e.indicators.enumerated() {
+            if i > 0 { b.byte(UInt8(ascii: ",")) }
+            b.raw("{\"indicator\":")
+            b.quoted(indicator.name)
+            b.raw(",\"contribution\":")
+            b.fixed(Double(indicator.contribution), decimals: 3)
+            b.byte(UInt8(ascii: "}"))
+        }
+        b.raw("],\"confidence\":")
+        b.fixed(Double(e.confidence), decimals: 4)
+        b.raw(",\"logistic_probability\":")
+        b.fixed(Double(e.logisticProbability), decimals: 4)
+        b.raw(",\"precedent_vote\":")
+        b.fixed(Double(e.precedentVote), decimals: 4)
+        b.raw(",\"model_version\":")
+        b.quoted(e.modelVersion)
+        b.raw(",\"precedents\":[")
+        for (i, p) in e.precedents.enumerated() {
+            if i > 0 { b.byte(UInt8(ascii: ",")) }
+            b.quoted(p.incidentID)
+        }
+        b.raw("],\"limitations\":[")
+        let catalogue = a.family.family.limitations
+        let fromCatalogue = e.limitations.starts(with: catalogue) ? catalogue.count : 0
+        for (i, text) in e.limitations.enumerated() {
+            if i > 0 { b.byte(UInt8(ascii: ",")) }
+            b.quoted(i < fromCatalogue ? Self.limitationReference(family: a.family.family.name, index: i) : text)
+        }
+        b.raw("],\"impact_of_not_acting\":")
+        b.quoted(e.impactOfNotActing)
+        b.raw(",\"risk_score\":")
+        b.int(e.riskScore)
+        b.raw("}}")
     }
-
-
 }

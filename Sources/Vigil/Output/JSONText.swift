@@ -88,6 +88,7 @@ final class TextBuffer {
     @inline(__always)
     func raw(_ bytes: [UInt8]) {
         let n = bytes.count
+        guard n > 0 else { return }
         reserve(n)
         bytes.withUnsafeBufferPointer { (base + count).update(from: $0.baseAddress!, count: n) }
         count += n
@@ -102,6 +103,75 @@ final class TextBuffer {
 
     /// `s` as a quoted, escaped JSON string (slow path: for rare dynamic strings).
     func string(_ s: String) { raw(JSONText.quotedBytes(s)) }
+
+    /// Bytes copied as they are.
+    @inline(__always)
+    func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        reserve(n)
+        (base + count).update(from: bytes.baseAddress!, count: n)
+        count += n
+    }
+
+    /// `s` as a quoted JSON string, escaped as `JSONText.quoted` does, written in place.
+    func quoted(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            reserve(u.count + 2)
+            base[count] = 0x22
+            count += 1
+            var start = 0
+            for (i, b) in u.enumerated() where b == 0x22 || b == 0x5C || b < 0x20 {
+                if i > start { raw(UnsafeBufferPointer(rebasing: u[start..<i])) }
+                switch b {
+                case 0x22: raw("\\\"")
+                case 0x5C: raw("\\\\")
+                case 0x0A: raw("\\n")
+                case 0x0D: raw("\\r")
+                case 0x09: raw("\\t")
+                case 0x08: raw("\\b")
+                case 0x0C: raw("\\f")
+                default:
+                    raw("\\u00")
+                    byte(JSONText.hexDigit(b >> 4))
+                    byte(JSONText.hexDigit(b & 0xF))
+                }
+                start = i + 1
+            }
+            if u.count > start { raw(UnsafeBufferPointer(rebasing: u[start...])) }
+            byte(0x22)
+        }
+    }
+
+    /// `v` rounded to `decimals` places (0...9), trailing zeros dropped (`0.5`, `2`,
+    /// `-0.125`). JSON has no NaN or infinity: those are written as 0. Magnitudes of 1e15
+    /// and above, where fixed notation means nothing, are written in exponent form.
+    func fixed(_ v: Double, decimals: Int) {
+        guard v.isFinite else { byte(0x30); return }
+        let d = max(0, min(9, decimals))
+        var scale = 1.0
+        for _ in 0..<d { scale *= 10 }
+        let scaled = (abs(v) * scale).rounded()
+        guard scaled < 1e18, abs(v) < 1e15 else {
+            // Whole numbers as integers; others in Swift's shortest round-trip form.
+            if v == v.rounded(), abs(v) < 9e18 { int(Int(v)) } else { text("\(v)") }
+            return
+        }
+        let units = UInt64(scaled)
+        let p = UInt64(scale)
+        var frac = units % p
+        if units != 0 && v < 0 { byte(0x2D) }
+        int(Int(units / p))
+        guard frac != 0 else { return }
+        var digits = d
+        while frac % 10 == 0 { frac /= 10; digits -= 1 }
+        byte(0x2E)
+        int(Int(frac), width: digits)
+    }
+
+    @inline(__always)
+    func bool(_ v: Bool) { v ? raw("true") : raw("false") }
 
     /// Text copied unescaped (ASCII the caller knows needs no escaping, or CSV fields).
     func text(_ s: String) {
