@@ -83,7 +83,7 @@ trap '[ "$keep" = 1 ] || rm -rf "$out"' EXIT
 echo "== vigil triage: $alerts alerts (${size} MB), $precedents precedents" >&2
 /usr/bin/time -v "$vigil" triage --alerts "$data/alerts.ndjson" --assets "$data/assets.csv" \
     --intel "$data/feeds.json" --policy "$policy" --playbooks "$playbooks" --model "$dir/model.json" \
-    --out "$out/vigil-findings.ndjson" --rejects "$out/vigil-rejects.ndjson" \
+    --out "$out/vigil-findings.ndjson" --incidents "$out/vigil-incidents.ndjson" --rejects "$out/vigil-rejects.ndjson" \
     >"$out/vigil.out" 2>"$out/vigil.err"
 vline="$(grep -E "^ *triaged [0-9]+ alerts" "$out/vigil.out" "$out/vigil.err" -h | tail -1)"
 vstages="$(grep -E "^ *stages:" "$out/vigil.out" "$out/vigil.err" -h | tail -1)"
@@ -102,13 +102,27 @@ prate="$(sed -nE 's/.*alerts_per_s=([0-9.]+).*/\1/p' <<<"$pline")"
 prss="$(sed -nE 's/.*peak_rss_kb=([0-9]+).*/\1/p' <<<"$pline")"
 psecs="$(sed -nE 's/.*seconds=([0-9.]+).*/\1/p' <<<"$pline")"
 
-vbytes="$(stat -c %s "$out/vigil-findings.ndjson")"
+vbytes=$(( $(stat -c %s "$out/vigil-findings.ndjson") + $(stat -c %s "$out/vigil-incidents.ndjson") ))
 pbytes="$(stat -c %s "$out/python-findings.ndjson")"
+
+# The machine's limit for the write stage: how fast this file system takes new data into
+# the page cache (dd, 1 GiB in 1 MiB blocks to a fresh file beside the outputs, no fsync).
+# On a VM whose guest memory is faulted in by the host on first touch this is far below
+# memory bandwidth, and it bounds any triage that writes every finding back.
+echo "== page-cache write bandwidth (dd, 1 GiB)" >&2
+ddline="$(dd if=/dev/zero of="$out/dd-probe" bs=1M count=1024 2>&1 | tail -1)"
+rm -f "$out/dd-probe"
+ddbytes="$(sed -nE 's/^([0-9]+) bytes.*/\1/p' <<<"$ddline")"
+ddsecs="$(sed -nE 's/.*copied, ([0-9.]+) s.*/\1/p' <<<"$ddline")"
+ddrate="$(bc -l <<<"$ddbytes/$ddsecs/1048576")"
+vsecs="$(bc -l <<<"$alerts/$vrate")"
+vwrite="$(bc -l <<<"$vbytes/$vsecs/1048576")"
 echo
 printf '%-8s %14s %12s %14s %16s\n' impl "alerts/s" "wall" "peak RSS MB" "output MB"
 printf '%-8s %14.0f %12s %14.0f %16.0f\n' vigil "$vrate" "$vwall" "$(bc -l <<<"$vrss/1024")" "$(bc -l <<<"$vbytes/1048576")"
 printf '%-8s %14.0f %12s %14.0f %16.0f\n' python "$prate" "${psecs}s" "$(bc -l <<<"$prss/1024")" "$(bc -l <<<"$pbytes/1048576")"
 echo
+printf 'vigil writes %.0f MB/s of output; this file system took %.0f MB/s from dd (%.2f of that limit)\n' "$vwrite" "$ddrate" "$(bc -l <<<"$vwrite/$ddrate")"
 echo "vigil:  $(sed -E 's/^ +//' <<<"$vline")"
 echo "vigil   $(sed -E 's/^ +//' <<<"$vstages")"
 echo "python: $pline"
