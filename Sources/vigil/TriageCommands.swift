@@ -88,6 +88,7 @@ struct TriageCommand {
 
     @discardableResult
     func run(now: Date = Date(), report: Bool = true, inspect: ((IncidentAssessment) -> Void)? = nil) throws -> TriageRun.Summary {
+        AllocatorTuning.keepFreedMemory()
         let context = try ContextFiles(assetsPath: assetsPath, feedsPath: feedsPath, now: now)
         let loaded = try ModelFile.load(from: modelPath)
         let featurizer = try context.featurizer()
