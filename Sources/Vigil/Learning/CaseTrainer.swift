@@ -39,16 +39,75 @@ public struct CaseTrainer: Sendable {
         /// Entities named by many closed findings (at least `commonEntityFindings`): too
         /// common to link alerts into incidents.
         public var commonEntities: [EntityKey]
+        /// Labelled incidents of the test set (0 without one).
+        public var testIncidents: Int
+        /// SHA-256 over the test findings (nil without a test set).
+        public var testSHA256: String?
+        /// Where `report` was measured: "held-out split" or "test file <name>".
+        public var measuredOn: String
         public var seconds: Double
     }
 
     /// Trains on `alerts` (closed findings carrying `verdictID`); `actions` maps a finding
     /// uid to the response recorded on it.
+    ///
+    /// Without `test`, the held-out incidents are split alternately: half fit the
+    /// confidence blend, half measure it. With `test` (closed findings from another file,
+    /// named `testName`), all held-out incidents fit the blend and the report is measured
+    /// on every labelled incident of the test set.
     /// - Throws: `.invalidConfiguration` when too few labelled incidents remain or a split
     ///   has one class; `.engine` from the kernels.
-    public func train(_ alerts: [Alert], actions: [String: String] = [:]) throws(VigilError) -> Result {
+    public func train(_ alerts: [Alert], actions: [String: String] = [:], test: [Alert]? = nil,
+                      testName: String = "test set") throws(VigilError) -> Result {
         let start = ContinuousClock.now
-        var correlator = try Correlator(windowMs: correlationWindowMs)
+        let (labelled, unlabelled) = try Self.labelledIncidents(alerts, actions: actions, windowMs: correlationWindowMs)
+        guard labelled.count >= 50 else {
+            throw .invalidConfiguration(file: "training data", location: "cases", reason: "\(labelled.count) labelled incidents (need at least 50); \(unlabelled) had no usable verdict")
+        }
+        var prevalence: [EntityKey: Int] = [:]
+        for alert in alerts { for e in Set(alert.entities) { prevalence[e, default: 0] += 1 } }
+        let threshold = max(commonEntityFindings, alerts.count / 200)
+        let common = prevalence.filter { $0.value >= threshold && $0.key.kind != .host && $0.key.kind != .user }.keys.sorted()
+        let dataHash = Self.sha256(alerts)
+
+        let isHeldOut = labelled.map { Self.stableFraction($0.0.id) < heldOutFraction }
+        let train = labelled.indices.filter { !isHeldOut[$0] }, heldOut = labelled.indices.filter { isHeldOut[$0] }
+        let (trainX, _) = try featurizer.vectors(for: train.map { labelled[$0].0 })
+        let (heldOutX, _) = try featurizer.vectors(for: heldOut.map { labelled[$0].0 })
+        let trainY = train.map { labelled[$0].1 }, heldOutY = heldOut.map { labelled[$0].1 }
+        let tested = try test.map { (alerts) throws(VigilError) in try Self.labelledIncidents(alerts, actions: [:], windowMs: correlationWindowMs).0 }
+        do {
+            let (logistic, optimiser) = try LogisticTrainer(l2: l2).fit(trainX, labels: trainY, featureSchemaID: featurizer.schema.id)
+            var precedents = PrecedentIndex(dimension: featurizer.schema.width)
+            try precedents.append(trainX, ids: train.map { labelled[$0].2.incidentID }, labels: train.map { Int32(labelled[$0].2.verdictID) })
+            let (model, report): (ConfidenceModel, ComparisonReport)
+            if let tested {
+                let (testX, _) = try featurizer.vectors(for: tested.map(\.0))
+                (model, report) = try ConfidenceModel.fit(logistic: logistic, k: k, blendOn: heldOutX, labels: heldOutY,
+                                                          measureOn: testX, labels: tested.map(\.1), precedents: precedents)
+            } else {
+                (model, report) = try ConfidenceModel.fit(logistic: logistic, k: k, heldOut: heldOutX, labels: heldOutY, precedents: precedents)
+            }
+            return Result(model: model, precedents: precedents, cases: train.map { labelled[$0].2 }, report: report, optimiser: optimiser,
+                          trainingIncidents: train.count, heldOutIncidents: heldOut.count, unlabelledIncidents: unlabelled,
+                          dataSHA256: dataHash, commonEntities: common, testIncidents: tested?.count ?? 0,
+                          testSHA256: test.map(Self.sha256), measuredOn: test == nil ? "held-out split" : "test file \(testName)",
+                          seconds: (ContinuousClock.now - start).seconds)
+        } catch let error as EngineError {
+            throw .engine(error)
+        } catch let error as VigilError {
+            throw error
+        } catch {
+            throw .invalidConfiguration(file: "training data", location: "training", reason: "\(error)")
+        }
+    }
+
+    /// Correlates closed findings into incidents and labels each from its verdicts (see
+    /// the type's summary); returns the labelled ones with their precedent metadata and
+    /// the number left unlabelled.
+    static func labelledIncidents(_ alerts: [Alert], actions: [String: String],
+                                  windowMs: Int64) throws(VigilError) -> ([(Incident, Float, PrecedentCase)], Int) {
+        var correlator = try Correlator(windowMs: windowMs)
         let incidents = correlator.add(alerts) + correlator.finish()
         var labelled: [(Incident, Float, PrecedentCase)] = []
         var unlabelled = 0
@@ -63,37 +122,14 @@ public struct CaseTrainer: Sendable {
             labelled.append((incident, label, PrecedentCase(incidentID: incident.id, title: incident.alerts[0].title, verdictID: verdict,
                                                             actionTaken: action, lastSeenMs: incident.lastMs)))
         }
-        guard labelled.count >= 50 else {
-            throw .invalidConfiguration(file: "training data", location: "cases", reason: "\(labelled.count) labelled incidents (need at least 50); \(unlabelled) had no usable verdict")
-        }
-        var prevalence: [EntityKey: Int] = [:]
-        for alert in alerts { for e in Set(alert.entities) { prevalence[e, default: 0] += 1 } }
-        let threshold = max(commonEntityFindings, alerts.count / 200)
-        let common = prevalence.filter { $0.value >= threshold && $0.key.kind != .host && $0.key.kind != .user }.keys.sorted()
+        return (labelled, unlabelled)
+    }
+
+    /// SHA-256 over the findings' uid, verdict and time, in uid order.
+    static func sha256(_ alerts: [Alert]) -> String {
         var hasher = SHA256()
         for alert in alerts.sorted(by: { $0.uid < $1.uid }) { hasher.update("\(alert.uid)|\(alert.verdictID ?? -1)|\(alert.timeMs)\n") }
-        let dataHash = hasher.hexDigest()
-
-        let isHeldOut = labelled.map { Self.stableFraction($0.0.id) < heldOutFraction }
-        let train = labelled.indices.filter { !isHeldOut[$0] }, test = labelled.indices.filter { isHeldOut[$0] }
-        let (trainX, _) = try featurizer.vectors(for: train.map { labelled[$0].0 })
-        let (testX, _) = try featurizer.vectors(for: test.map { labelled[$0].0 })
-        let trainY = train.map { labelled[$0].1 }, testY = test.map { labelled[$0].1 }
-        do {
-            let (logistic, optimiser) = try LogisticTrainer(l2: l2).fit(trainX, labels: trainY, featureSchemaID: featurizer.schema.id)
-            var precedents = PrecedentIndex(dimension: featurizer.schema.width)
-            try precedents.append(trainX, ids: train.map { labelled[$0].2.incidentID }, labels: train.map { Int32(labelled[$0].2.verdictID) })
-            let (model, report) = try ConfidenceModel.fit(logistic: logistic, k: k, heldOut: testX, labels: testY, precedents: precedents)
-            return Result(model: model, precedents: precedents, cases: train.map { labelled[$0].2 }, report: report, optimiser: optimiser,
-                          trainingIncidents: train.count, heldOutIncidents: test.count, unlabelledIncidents: unlabelled,
-                          dataSHA256: dataHash, commonEntities: common, seconds: (ContinuousClock.now - start).seconds)
-        } catch let error as EngineError {
-            throw .engine(error)
-        } catch let error as VigilError {
-            throw error
-        } catch {
-            throw .invalidConfiguration(file: "training data", location: "training", reason: "\(error)")
-        }
+        return hasher.hexDigest()
     }
 
     /// A value in [0, 1) from the SHA-256 of `id`: the same on every run and machine.

@@ -89,36 +89,78 @@ public struct ConfidenceModel: Sendable {
         guard vectors.rows >= 20, labels.count == vectors.rows else {
             throw .invalidConfiguration(file: "training data", location: "held-out split", reason: "needs at least 20 labelled held-out cases, got \(min(vectors.rows, labels.count))")
         }
+        let signals = try Signals(logistic: logistic, k: k, vectors: vectors, labels: labels, precedents: precedents)
+        let fitting = signals.rows(stride(from: 0, to: vectors.rows, by: 2)), measuring = signals.rows(stride(from: 1, to: vectors.rows, by: 2))
+        return try fit(logistic: logistic, k: k, fitting: fitting, measuring: measuring, location: "held-out split",
+                       names: ("fitting half", "measuring half"))
+    }
+
+    /// Fits the blend and its calibration on `blendVectors` (held out from the logistic
+    /// fit and the precedents) and measures logistic alone, k-NN alone and the combination
+    /// on all of `testVectors` (a separate test file).
+    /// - Throws: `.invalidConfiguration` with fewer than 10 rows on either side or a side
+    ///   with only one class; `.engine` for shape errors.
+    public static func fit(logistic: LogisticModel, k: Int, blendOn blendVectors: FeatureMatrix, labels blendLabels: [Float],
+                           measureOn testVectors: FeatureMatrix, labels testLabels: [Float],
+                           precedents: PrecedentIndex) throws(VigilError) -> (model: ConfidenceModel, report: ComparisonReport) {
+        for (name, rows, labels) in [("held-out split", blendVectors.rows, blendLabels.count), ("test file", testVectors.rows, testLabels.count)] {
+            guard rows >= 10, labels == rows else {
+                throw .invalidConfiguration(file: "training data", location: name, reason: "needs at least 10 labelled cases, got \(min(rows, labels))")
+            }
+        }
+        let fitting = try Signals(logistic: logistic, k: k, vectors: blendVectors, labels: blendLabels, precedents: precedents)
+        let measuring = try Signals(logistic: logistic, k: k, vectors: testVectors, labels: testLabels, precedents: precedents)
+        return try fit(logistic: logistic, k: k, fitting: fitting, measuring: measuring, location: "test file",
+                       names: ("held-out split (fitting the blend)", "test file"))
+    }
+
+    /// Logistic probabilities, k-NN votes and labels of some cases.
+    private struct Signals {
+        var p: [Float], votes: [Float], labels: [Float]
+
+        init(p: [Float], votes: [Float], labels: [Float]) { (self.p, self.votes, self.labels) = (p, votes, labels) }
+
+        init(logistic: LogisticModel, k: Int, vectors: FeatureMatrix, labels: [Float], precedents: PrecedentIndex) throws(VigilError) {
+            do {
+                p = try logistic.scores(vectors)
+                let found = try precedents.nearest(to: vectors, k: k)
+                votes = (0..<vectors.rows).map { ConfidenceModel.vote(precedents.neighbors(in: found, query: $0)) }
+                self.labels = labels
+            } catch {
+                throw .engine(error)
+            }
+        }
+
+        func rows(_ rows: some Sequence<Int>) -> Signals {
+            let rows = Array(rows)
+            return Signals(p: rows.map { p[$0] }, votes: rows.map { votes[$0] }, labels: rows.map { labels[$0] })
+        }
+
+        var stacked: [Float] { p.indices.flatMap { [ConfidenceModel.logit(p[$0]), ConfidenceModel.logit(votes[$0])] } }
+    }
+
+    private static func fit(logistic: LogisticModel, k: Int, fitting: Signals, measuring: Signals, location: String,
+                            names: (String, String)) throws(VigilError) -> (model: ConfidenceModel, report: ComparisonReport) {
+        let (fittingName, measuringName) = names
+        for (name, signals) in [(fittingName, fitting), (measuringName, measuring)] {
+            let positives = signals.labels.filter { $0 == 1 }.count
+            guard positives > 0, positives < signals.labels.count else {
+                throw .invalidConfiguration(file: "training data", location: location, reason: "the \(name) has only one class (\(positives) of \(signals.labels.count) positive)")
+            }
+        }
         do {
-            let p = try logistic.scores(vectors)
-            let found = try precedents.nearest(to: vectors, k: k)
-            let votes = (0..<vectors.rows).map { vote(precedents.neighbors(in: found, query: $0)) }
-            let fitRows = stride(from: 0, to: vectors.rows, by: 2).map { $0 }
-            let testRows = stride(from: 1, to: vectors.rows, by: 2).map { $0 }
-            for (name, rows) in [("fitting", fitRows), ("measuring", testRows)] {
-                let positives = rows.filter { labels[$0] == 1 }.count
-                guard positives > 0, positives < rows.count else {
-                    throw VigilError.invalidConfiguration(file: "training data", location: "held-out split", reason: "the \(name) half has only one class (\(positives) of \(rows.count) positive)")
-                }
-            }
-            func stacked(_ rows: [Int]) throws(EngineError) -> FeatureMatrix {
-                try FeatureMatrix(rows: rows.count, columns: 2, values: rows.flatMap { [logit(p[$0]), logit(votes[$0])] })
-            }
-            let (blend, _) = try LogisticTrainer(l2: 1e-3, threads: 1).fit(stacked(fitRows), labels: fitRows.map { labels[$0] }, featureSchemaID: "vigil-blend-v1")
-            let calibration = try PlattCalibration(fitting: blend.scores(stacked(fitRows)), labels: fitRows.map { labels[$0] })
+            let x = try FeatureMatrix(rows: fitting.p.count, columns: 2, values: fitting.stacked)
+            let (blend, _) = try LogisticTrainer(l2: 1e-3, threads: 1).fit(x, labels: fitting.labels, featureSchemaID: "vigil-blend-v1")
+            let calibration = try PlattCalibration(fitting: blend.scores(x), labels: fitting.labels)
             let model = ConfidenceModel(logistic: logistic, k: k, blend: blend, calibration: calibration)
-            let y = testRows.map { labels[$0] }
+            let y = measuring.labels
             let report = ComparisonReport(
-                logistic: try ClassificationMetrics(probabilities: testRows.map { p[$0] }, labels: y),
-                nearestNeighbors: try ClassificationMetrics(probabilities: testRows.map { votes[$0] }, labels: y),
-                combined: try ClassificationMetrics(probabilities: testRows.map { model.combine(logistic: p[$0], vote: votes[$0]) }, labels: y))
+                logistic: try ClassificationMetrics(probabilities: measuring.p, labels: y),
+                nearestNeighbors: try ClassificationMetrics(probabilities: measuring.votes, labels: y),
+                combined: try ClassificationMetrics(probabilities: measuring.p.indices.map { model.combine(logistic: measuring.p[$0], vote: measuring.votes[$0]) }, labels: y))
             return (model, report)
-        } catch let error as VigilError {
-            throw error
-        } catch let error as EngineError {
-            throw .engine(error)
         } catch {
-            throw .invalidConfiguration(file: "training data", location: "held-out split", reason: "\(error)")
+            throw .engine(error)
         }
     }
 }
