@@ -4,6 +4,12 @@ import VigilEngine
 /// A trained model on disk: `<name>.json` (weights, blend, calibration, the feature schema
 /// id, training-data hash, metrics, time, and the precedent cases' metadata) beside
 /// `<name>.precedents.vpx` (the precedent vectors, `PrecedentIndex` format).
+///
+/// Two kinds share the format: a model learnt from closed OCSF findings (`featureSchema`
+/// is an incident schema, `cases` describe the precedents) and a model learnt from a
+/// labelled CSV (`tabular` holds the schema that featurizes its rows; `cases` is empty
+/// and the precedents' ids name training lines). The keys added for tabular models and
+/// test files are optional, so files written before them still load.
 public struct ModelFile: Sendable, Equatable, Codable {
     public static let currentFormat = "vigil-model-v1"
 
@@ -41,13 +47,26 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public var cases: [PrecedentCase]
     /// Entities too common in the history to correlate on, as `kind:value`.
     public var commonEntities: [String]
+    /// Tabular models: the CSV columns' roles and scaling (`featureSchema` is its id).
+    public var tabular: TabularSchema?
+    /// Tabular models: the probability `vigil score` reports unless told otherwise.
+    public var scoringSignal: ScoringSignal?
+    /// Tabular models: rows rejected from the training (and test) file.
+    public var rejectedRows: Int?
+    /// Where `metrics` were measured: "held-out split" or "test file <path>" (absent in
+    /// files written before test files: the held-out split).
+    public var measuredOn: String?
+    /// The test file's SHA-256 and its labelled incidents (rows for a tabular model).
+    public var testDataSha256: String?
+    public var testCases: Int?
 
     enum CodingKeys: String, CodingKey {
         case format, featureSchema = "feature_schema", width, weights, bias, blendWeights = "blend_weights", blendBias = "blend_bias",
              calibration, k, trainedAt = "trained_at", trainingDataSha256 = "training_data_sha256",
              trainingIncidents = "training_incidents", heldOutIncidents = "held_out_incidents",
              unlabelledIncidents = "unlabelled_incidents", metrics, precedentsFile = "precedents_file", cases,
-             commonEntities = "common_entities"
+             commonEntities = "common_entities", tabular, scoringSignal = "scoring_signal", rejectedRows = "rejected_rows",
+             measuredOn = "measured_on", testDataSha256 = "test_data_sha256", testCases = "test_cases"
     }
 
     /// The model and precedents a training run produced, ready to write.
@@ -71,16 +90,63 @@ public struct ModelFile: Sendable, Equatable, Codable {
         self.precedentsFile = precedentsFile
         cases = result.cases
         commonEntities = result.commonEntities.map(\.description)
+        measuredOn = result.measuredOn
+        testDataSha256 = result.testSHA256
+        testCases = result.testIncidents > 0 ? result.testIncidents : nil
+    }
+
+    /// A tabular model ready to write; `trainingIncidents` and `heldOutIncidents` count rows.
+    public init(_ result: TabularTrainer.Result, precedentsFile: String, trainedAt: Date = Date()) {
+        format = Self.currentFormat
+        featureSchema = result.schema.id
+        width = result.schema.width
+        weights = result.model.logistic.weights
+        bias = result.model.logistic.bias
+        blendWeights = result.model.blend.weights
+        blendBias = result.model.blend.bias
+        calibration = result.model.calibration
+        k = result.model.k
+        self.trainedAt = ISO8601DateFormatter().string(from: trainedAt)
+        trainingDataSha256 = result.dataSHA256
+        trainingIncidents = result.trainingRows
+        heldOutIncidents = result.heldOutRows
+        unlabelledIncidents = 0
+        metrics = ["logistic": Metrics(result.report.logistic), "knn": Metrics(result.report.nearestNeighbors),
+                   "combined": Metrics(result.report.combined)]
+        self.precedentsFile = precedentsFile
+        cases = []
+        commonEntities = []
+        tabular = result.schema
+        scoringSignal = result.scoringSignal
+        rejectedRows = result.rejectedRows
+        measuredOn = result.measuredOn
+        testDataSha256 = result.testSHA256
+        testCases = result.testRows > 0 ? result.testRows : nil
     }
 
     /// Writes `path` (JSON, atomically) and the precedent index beside it.
     /// - Throws: `.io`, `.engine`.
     public static func write(_ result: CaseTrainer.Result, schema: FeatureSchema, to path: String) throws(VigilError) {
-        let base = path.hasSuffix(".json") ? String(path.dropLast(5)) : path
-        let precedentsPath = base + ".precedents.vpx"
-        let file = ModelFile(result, schema: schema, precedentsFile: (precedentsPath as NSString).lastPathComponent)
+        let precedentsPath = precedentsPath(besides: path)
+        try write(ModelFile(result, schema: schema, precedentsFile: (precedentsPath as NSString).lastPathComponent),
+                  precedents: result.precedents, to: path, precedentsPath: precedentsPath)
+    }
+
+    /// Writes a tabular model to `path` (JSON, atomically) and its precedents beside it.
+    /// - Throws: `.io`, `.engine`.
+    public static func write(_ result: TabularTrainer.Result, to path: String) throws(VigilError) {
+        let precedentsPath = precedentsPath(besides: path)
+        try write(ModelFile(result, precedentsFile: (precedentsPath as NSString).lastPathComponent),
+                  precedents: result.precedents, to: path, precedentsPath: precedentsPath)
+    }
+
+    private static func precedentsPath(besides path: String) -> String {
+        (path.hasSuffix(".json") ? String(path.dropLast(5)) : path) + ".precedents.vpx"
+    }
+
+    private static func write(_ file: ModelFile, precedents: PrecedentIndex, to path: String, precedentsPath: String) throws(VigilError) {
         do {
-            try result.precedents.save(to: precedentsPath)
+            try precedents.save(to: precedentsPath)
         } catch {
             throw .engine(error)
         }
@@ -131,8 +197,14 @@ public struct ModelFile: Sendable, Equatable, Codable {
         do {
             let logistic = try LogisticModel(weights: file.weights, bias: file.bias, featureSchemaID: file.featureSchema)
             let blend = try LogisticModel(weights: file.blendWeights, bias: file.blendBias, featureSchemaID: "vigil-blend-v1")
+            if let tabular = file.tabular {
+                try tabular.validate(file: path)
+                guard tabular.id == file.featureSchema, tabular.width == file.width else {
+                    throw VigilError.invalidConfiguration(file: path, location: "tabular", reason: "schema \(tabular.id) (width \(tabular.width)) does not match feature_schema \(file.featureSchema) (width \(file.width))")
+                }
+            }
             let precedents = try PrecedentIndex(contentsOf: precedentsPath)
-            guard precedents.dimension == file.width, precedents.count == file.cases.count else {
+            guard precedents.dimension == file.width, file.tabular != nil || precedents.count == file.cases.count else {
                 throw VigilError.invalidConfiguration(file: precedentsPath, location: "precedents", reason: "\(precedents.count) x \(precedents.dimension) vectors do not match \(file.cases.count) cases x \(file.width) columns in \(path)")
             }
             return Loaded(file: file, model: ConfidenceModel(logistic: logistic, k: file.k, blend: blend, calibration: file.calibration), precedents: precedents)
