@@ -17,55 +17,6 @@ struct ContextFiles {
     }
 }
 
-/// The response recorded on a closed finding: `unmapped.action_taken` (Vigil's import
-/// convention for case histories), if present.
-func actionTaken(in raw: Substring) -> String? {
-    guard let data = raw.data(using: .utf8),
-          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-          let unmapped = object["unmapped"] as? [String: Any],
-          let action = unmapped["action_taken"] as? String, action != "none" else { return nil }
-    return action
-}
-
-/// `vigil train`: learns from closed cases and writes a model file.
-struct TrainCommand {
-    let alertsPath: String, outputPath: String, assetsPath: String?, feedsPath: String?, rejectsPath: String?
-
-    init(arguments: Arguments) throws(CommandError) {
-        var a = arguments
-        alertsPath = try a.require("--alerts")
-        outputPath = a.take("--out") ?? "model.json"
-        assetsPath = a.take("--assets")
-        feedsPath = a.take("--intel")
-        rejectsPath = a.take("--rejects")
-        try a.finish()
-    }
-
-    @discardableResult
-    func run(quiet: Bool = false) throws -> CaseTrainer.Result {
-        let context = try ContextFiles(assetsPath: assetsPath, feedsPath: feedsPath, now: Date())
-        let rejects = try rejectsPath.map { (p) throws(VigilError) in try RejectWriter(path: p) }
-        let (closed, ingest) = try AlertReader(path: alertsPath).readAll(rejects: rejects)
-        try rejects?.close()
-        var actions: [String: String] = [:]
-        for item in closed { if let action = actionTaken(in: item.raw) { actions[item.alert.uid] = action } }
-        let featurizer = try context.featurizer()
-        let result = try CaseTrainer(featurizer: featurizer).train(closed.map(\.alert), actions: actions)
-        try ModelFile.write(result, schema: featurizer.schema, to: outputPath)
-        if !quiet {
-            print("read \(ingest.accepted) closed findings (\(ingest.rejected) rejected\(rejectsPath.map { " → \($0)" } ?? ""))")
-            print("incidents: \(result.trainingIncidents) training, \(result.heldOutIncidents) held out, \(result.unlabelledIncidents) without a usable verdict")
-            print(String(format: "fitted in %.2f s (%d L-BFGS iterations, converged: %@)", result.seconds, result.optimiser.iterations, result.optimiser.converged ? "yes" : "no"))
-            print("held-out measurement (half of the held-out incidents; the other half fitted the blend):")
-            print("  logistic alone   \(result.report.logistic)")
-            print("  k-NN alone       \(result.report.nearestNeighbors)")
-            print("  combined         \(result.report.combined)")
-            print("model written to \(outputPath) (schema \(featurizer.schema.id), training data sha256 \(result.dataSHA256.prefix(16))…)")
-        }
-        return result
-    }
-}
-
 /// `vigil triage`: the main job on files.
 struct TriageCommand {
     let alertsPath: String, assetsPath: String?, feedsPath: String?, policyPath: String, playbooksPath: String

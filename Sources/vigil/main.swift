@@ -12,9 +12,15 @@ commands:
          check the planted scenarios, write everything under DIR (default ./vigil-demo)
   engine-demo [--rows N] [--features D] [--out DIR]
          the scoring engine alone: learn, score, explain and check drift on feature vectors
-  train  --alerts CLOSED.ndjson [--assets F] [--intel FEEDS.json] [--out model.json] [--rejects F]
-         learn from closed cases (OCSF findings with verdict_id); reports held-out AUC,
-         accuracy and calibration for logistic alone, k-NN alone and the combination
+  train  --alerts CLOSED.ndjson [--assets F] [--intel FEEDS.json] [--out model.json] [--rejects F] [--test F]
+         learn from closed cases (OCSF findings with verdict_id)
+  train  --csv F --label COLUMN [--out model.json] [--rejects F] [--test F] [--width N]
+         [--categorical A,B] [--numeric A,B] [--ignore A,B] [--precedents N]
+         learn from any labelled CSV (label 1/0, true/false, yes/no or a verdict; numeric
+         columns log-scaled and standardised, categorical ones one-hot or hashed; bad rows
+         → the reject file, default beside the model). Both report AUC, accuracy and
+         calibration for logistic alone, k-NN alone and the combination, on held-out data
+         or on --test F
   triage --alerts F --policy F --playbooks F --model F [--assets F] [--intel FEEDS.json]
          [--out findings.ndjson] [--rejects rejects.ndjson] [--window-minutes 30]
          correlate, score, explain and tier; write OCSF finding updates
@@ -24,6 +30,9 @@ commands:
          validate a tier policy or playbook catalogue (exit 2 on errors; 1 on warnings with --strict)
   score  --model model.json | --weights W.npy [--bias B]  --npy X.npy [--out P.npy] [--batch-rows N]
          stream-score a float32 .npy feature matrix (one probability per row)
+  score  --model model.json --csv F [--out P.csv|P.npy] [--rejects F] [--signal logistic|combined]
+         featurize a CSV as the model's training file was and score it: row,line,probability
+         (or .npy, NaN for rejected rows); bad rows → the reject file, the run goes on
   info   the kernel path and BLAS library in use
 """
 
