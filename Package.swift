@@ -82,6 +82,13 @@ let package = Package(
             dependencies: ["Vigil", "VigilEngine", "_VigilTestSupport"],
             swiftSettings: strictSwift
         ),
+        // The command-line tool as users run it: the built `vigil` executable in a
+        // subprocess (found beside the test bundle), on generated files.
+        .testTarget(
+            name: "vigilCLITests",
+            dependencies: ["_VigilTestSupport"],
+            swiftSettings: strictSwift
+        ),
     ],
     cLanguageStandard: .c11,
     cxxLanguageStandard: .cxx17
