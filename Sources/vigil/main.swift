@@ -22,10 +22,12 @@ commands:
          calibration for logistic alone, k-NN alone and the combination, on held-out data
          or on --test F
   triage --alerts F --policy F --playbooks F --model F [--assets F] [--intel FEEDS.json]
-         [--out findings.ndjson] [--rejects rejects.ndjson] [--window-minutes 30]
-         correlate, score, explain and tier; write OCSF finding updates
-  explain UID [--findings F]
-         the explanation written for one finding
+         [--out findings.ndjson] [--incidents incidents.ndjson] [--rejects rejects.ndjson]
+         [--window-minutes 30]
+         correlate, score, explain and tier; write one OCSF finding update per alert (compact
+         explanation under unmapped.vigil) and one full record per incident
+  explain UID [--findings F] [--incidents F]
+         the full explanation for one finding or incident
   policy check FILE [--strict]
          validate a tier policy or playbook catalogue (exit 2 on errors; 1 on warnings with --strict)
   score  --model model.json | --weights W.npy [--bias B]  --npy X.npy [--out P.npy] [--batch-rows N]
