@@ -153,11 +153,4 @@ struct ConfigReader {
 }
 
 /// A number as a person would write it in a policy: `0.9`, `3`, `0.875` (at most 3 decimals).
-func thresholdText(_ v: Double) -> String {
-    if v.isNaN { return "NaN" }
-    if v.rounded() == v, abs(v) < 1e15 { return String(Int(v)) }
-    var s = String(format: "%.3f", v)
-    while s.hasSuffix("0") { s.removeLast() }
-    if s.hasSuffix(".") { s.removeLast() }
-    return s
-}
+func thresholdText(_ v: Double) -> String { DecimalText.threshold(v) }
