@@ -30,7 +30,24 @@ public struct TierPolicy: Sendable, Equatable {
     /// When this version must be reviewed again; past it, nothing automates.
     public var reviewBy: PolicyDate
     /// Ordered rules; the first match wins.
-    public var rules: [TierRule]
+    public var rules: [TierRule] { didSet { prepared = rules.map(PreparedRule.init) } }
+    /// What `tier(for:)` needs of each rule, prepared once; kept in step with `rules`.
+    private var prepared: [PreparedRule]
+
+    /// A rule's conditions as plain values, and the start of its reason for each action
+    /// and tier, built once instead of once per decision.
+    private struct PreparedRule: Sendable, Equatable {
+        var conditions: TierRule.Conditions
+        /// Index `2 × action.ordinal + (demoted ? 1 : 0)`.
+        var reasonPrefixes: [String]
+
+        init(_ rule: TierRule) {
+            conditions = TierRule.Conditions(rule)
+            reasonPrefixes = ActionKind.allCases.flatMap { action in
+                [rule.reasonPrefix(action: action, tier: rule.tier), rule.reasonPrefix(action: action, tier: .approval)]
+            }
+        }
+    }
     /// Free text for people reading the policy.
     public var description: String?
 
@@ -42,6 +59,7 @@ public struct TierPolicy: Sendable, Equatable {
         self.approvedAt = approvedAt
         self.reviewBy = reviewBy
         self.rules = rules
+        prepared = rules.map(PreparedRule.init)
         self.description = description
     }
 
@@ -60,39 +78,63 @@ public struct TierPolicy: Sendable, Equatable {
     ///   that held (or, when nothing matched, why each candidate rule missed).
     /// - Complexity: O(number of rules).
     public func tier(for request: TierRequest) -> TierDecision {
+        // First find the deciding rule without building any text, then describe only what
+        // the reason quotes: the matched rule, or (no match) every rule that missed.
         let assetUnknown = request.asset == nil
-        var misses: [String] = []
-        for rule in rules {
-            switch rule.evaluate(request) {
-            case .notApplicable:
-                continue
-            case let .missed(why):
-                misses.append("'\(rule.name)': \(why)")
-            case let .matched(held):
-                var tier = rule.tier
-                var demoted = false
-                let review = effectiveReviewDate(of: rule)
-                var notes: [String] = []
-                if rule.tier == .automated, review.isPast(at: request.now) {
-                    tier = .approval
-                    demoted = true
-                    notes.append("rule '\(rule.name)' is past its review date \(review.text); Tier 1 suspended until re-approved")
-                }
-                if assetUnknown { notes.append("asset not in the inventory") }
-                let reason = "rule '\(rule.name)' yields \(tier): " + (held + notes).joined(separator: "; ")
-                return TierDecision(tier: tier, ruleName: rule.name, ruleTier: rule.tier, policyVersion: version,
-                                    demotedForStaleness: demoted, assetUnknown: assetUnknown, reason: reason)
+        let prepared = self.prepared
+        for i in prepared.indices
+        where prepared[i].conditions.evaluate(request, isExcluded: { rules[i].excludeAssetTags.contains($0) }) == .matched {
+            let rule = rules[i]
+            var tier = rule.tier
+            var demoted = false
+            let review = effectiveReviewDate(of: rule)
+            if rule.tier == .automated, review.isPast(at: request.now) {
+                tier = .approval
+                demoted = true
             }
+            var reason = prepared[i].reasonPrefixes[2 * request.action.ordinal + (demoted ? 1 : 0)]
+            rule.appendHeldConditions(request, to: &reason)
+            if demoted {
+                reason += "; rule '"
+                reason += rule.name
+                reason += "' is past its review date "
+                reason += review.text
+                reason += "; Tier 1 suspended until re-approved"
+            }
+            if assetUnknown { reason += "; asset not in the inventory" }
+            return TierDecision(tier: tier, ruleName: rule.name, ruleTier: rule.tier, policyVersion: version,
+                                demotedForStaleness: demoted, assetUnknown: assetUnknown, reason: reason)
         }
-        var context = ["confidence \(thresholdText(request.confidence))", "corroboration \(request.corroboration)"]
+        var reason = ""
+        reason.reserveCapacity(320)
+        reason += "no rule matched "
+        reason += request.action.rawValue
+        let confidenceText = thresholdText(request.confidence)
+        reason += " (confidence "
+        reason += confidenceText
+        reason += ", corroboration "
+        reason += String(request.corroboration)
         if let asset = request.asset {
-            context.append("asset \(TierRule.label(asset)) criticality \(asset.criticality)")
+            reason += ", asset "
+            reason += TierRule.label(asset)
+            reason += " criticality "
+            reason += String(asset.criticality)
         } else {
-            context.append("asset not in the inventory")
+            reason += ", asset not in the inventory"
         }
-        var reason = "no rule matched \(request.action.rawValue) (\(context.joined(separator: ", ")))"
-        if !misses.isEmpty { reason += "; missed " + misses.joined(separator: "; ") }
-        reason += "; unmatched actions are \(Tier.humanDriven)"
+        reason += ")"
+        var first = true
+        for i in prepared.indices {
+            guard case let .missed(condition) = prepared[i].conditions.evaluate(request, isExcluded: { rules[i].excludeAssetTags.contains($0) })
+            else { continue }
+            reason += first ? "; missed '" : "; '"
+            first = false
+            reason += rules[i].name
+            reason += "': "
+            rules[i].appendMiss(condition, request, confidenceText: confidenceText, to: &reason)
+        }
+        reason += "; unmatched actions are "
+        reason += Tier.humanDriven.description
         return TierDecision(tier: .humanDriven, ruleName: nil, ruleTier: nil, policyVersion: version,
                             demotedForStaleness: false, assetUnknown: assetUnknown, reason: reason)
     }

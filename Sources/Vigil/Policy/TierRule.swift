@@ -100,58 +100,6 @@ public struct TierRule: Sendable, Equatable {
         return true
     }
 
-    enum Evaluation {
-        case notApplicable
-        case missed(String)
-        case matched([String])
-    }
-
-    /// Checks every condition against `request`: the conditions that held, or the first
-    /// that failed. Complexity: O(number of excluded tags + asset tags).
-    func evaluate(_ request: TierRequest) -> Evaluation {
-        guard actions.contains(request.action) else { return .notApplicable }
-        var held: [String] = []
-        held.append(actions == .any ? "action \(request.action.rawValue) (any action)" : "action \(request.action.rawValue) listed")
-        if let min = minConfidence {
-            guard request.confidence >= min else { return .missed("confidence \(thresholdText(request.confidence)) < \(thresholdText(min))") }
-            held.append("confidence \(thresholdText(request.confidence)) >= \(thresholdText(min))")
-        }
-        if let min = minCorroboration {
-            guard request.corroboration >= min else {
-                return .missed("corroboration \(request.corroboration) < \(min) validated feeds")
-            }
-            held.append("corroboration \(request.corroboration) >= \(min) validated feeds")
-        }
-        guard let asset = request.asset else {
-            guard hasAssetConditions else { return .matched(held) }
-            if tier == .automated {
-                return .missed("asset unknown: a Tier 1 rule that bounds the asset does not automate on an asset missing from the inventory")
-            }
-            if let max = maxAssetCriticality, max < 4 {
-                return .missed("asset unknown, assumed criticality 4 > \(max)")
-            }
-            if !excludeAssetTags.isEmpty {
-                return .missed("asset unknown, assumed to carry excluded tags \(excludeAssetTags.sorted().joined(separator: ", "))")
-            }
-            held.append("asset unknown, assumed criticality 4 <= 4")
-            return .matched(held)
-        }
-        let label = Self.label(asset)
-        if let max = maxAssetCriticality {
-            guard asset.criticality <= max else { return .missed("asset \(label) criticality \(asset.criticality) > \(max)") }
-            held.append("asset \(label) criticality \(asset.criticality) <= \(max)")
-        }
-        if !excludeAssetTags.isEmpty {
-            let tags = Set(asset.tags.map { $0.lowercased() })
-            let hit = tags.intersection(excludeAssetTags)
-            guard hit.isEmpty else {
-                return .missed("asset \(label) tagged \(hit.sorted().joined(separator: ", ")) (excluded)")
-            }
-            held.append("asset \(label) has none of the excluded tags (\(excludeAssetTags.sorted().joined(separator: ", ")))")
-        }
-        return .matched(held)
-    }
-
     /// How an asset is named in reasons: host name, else first IP, else "(unnamed)".
     static func label(_ asset: Asset) -> String { asset.hostname ?? asset.ips.first ?? "(unnamed)" }
 }
