@@ -39,6 +39,16 @@ public struct FeatureSchema: Sendable, Equatable {
         case tactic = "ATT&CK tactic"
         case analytic = "detection rule"
         case product = "detection product"
+
+        /// Position in `allCases`.
+        var ordinal: Int {
+            switch self {
+            case .technique: return 0
+            case .tactic: return 1
+            case .analytic: return 2
+            case .product: return 3
+            }
+        }
     }
 
     /// Schema version; bump when any column's meaning changes.
@@ -50,6 +60,8 @@ public struct FeatureSchema: Sendable, Equatable {
     public let width: Int
     /// Column range of each hashed block.
     public let blocks: [Block: Range<Int>]
+    /// `blocks` by `Block.ordinal`, read per categorical value without hashing.
+    private let blockRanges: [Range<Int>]
 
     /// The default layout at `width` columns.
     /// - Throws: `.invalidConfiguration` if `width` leaves fewer than 4 columns per block.
@@ -69,16 +81,20 @@ public struct FeatureSchema: Sendable, Equatable {
         }
         blocks[.product] = start..<width
         self.blocks = blocks
+        blockRanges = Block.allCases.map { blocks[$0]! }
         self.width = width
         id = "vigil-incident-v\(Self.version)-w\(width)"
     }
 
     /// Column of a named indicator.
-    public func column(_ numeric: Numeric) -> Int { Numeric.allCases.firstIndex(of: numeric)! }
+    public func column(_ numeric: Numeric) -> Int { Self.numericColumns.firstIndex(of: numeric)! }
+
+    /// `Numeric.allCases`, built once (the synthesized property builds a new array per call).
+    private static let numericColumns = Numeric.allCases
 
     /// Column a categorical value hashes to in `block` (FNV-1a of the UTF-8 bytes).
     public func column(_ block: Block, value: String) -> Int {
-        let range = blocks[block]!
+        let range = blockRanges[block.ordinal]
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in value.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         return range.lowerBound + Int(h % UInt64(range.count))

@@ -24,6 +24,8 @@ public struct Featurizer: Sendable {
     public let schema: FeatureSchema
     public let intel: (any IntelLookup)?
     public let assets: (any AssetLookup)?
+    /// Threads `vectors(for:)` spreads a batch over (the output does not depend on it).
+    public var threads = Parallelism.defaultThreads
 
     public init(schema: FeatureSchema, intel: (any IntelLookup)? = nil, assets: (any AssetLookup)? = nil) {
         self.schema = schema
@@ -46,18 +48,21 @@ public struct Featurizer: Sendable {
     }
 
     /// The indicator vectors of `incidents`, one row each.
-    /// - Complexity: O(alerts + entities) per incident.
+    /// - Complexity: O(alerts + entities) per incident, spread over `threads`.
     public func vectors(for incidents: [Incident]) throws(VigilError) -> (matrix: FeatureMatrix, contexts: [Context]) {
-        var values = [Float](repeating: 0, count: incidents.count * schema.width)
-        var contexts: [Context] = []
-        contexts.reserveCapacity(incidents.count)
-        for (i, incident) in incidents.enumerated() {
-            let context = self.context(for: incident)
-            fill(&values, row: i, incident: incident, context: context)
-            contexts.append(context)
+        let width = schema.width
+        if incidents.isEmpty { return (FeatureMatrix(rows: 0, columns: width), []) }
+        var values = [Float](repeating: 0, count: incidents.count * width)
+        let contexts = values.withUnsafeMutableBufferPointer { buffer in
+            let rows = SendablePointer(base: buffer.baseAddress!)
+            return ParallelChunks.map(count: incidents.count, threads: threads, minimumChunk: 256, state: {}) { i, _ in
+                let context = self.context(for: incidents[i])
+                fill(UnsafeMutableBufferPointer(start: rows.base + i * width, count: width), incident: incidents[i], context: context)
+                return context
+            }
         }
         do {
-            return (try FeatureMatrix(rows: incidents.count, columns: schema.width, values: values), contexts)
+            return (try FeatureMatrix(rows: incidents.count, columns: width, values: values), contexts)
         } catch {
             throw .engine(error)
         }
@@ -65,68 +70,125 @@ public struct Featurizer: Sendable {
 
     /// Asset and intel facts about one incident.
     public func context(for incident: Incident) -> Context {
-        var best: Asset?
-        var unknown: [String] = []
-        for host in incident.hosts.sorted() {
-            if let a = assets?.asset(hostname: host, ip: nil) {
-                if best.map({ a.criticality > $0.criticality }) ?? true { best = a }
-            } else {
-                unknown.append(host)
+        var hosts: [String] = [], ips: [String] = []
+        for entity in incident.entities {
+            switch entity.kind {
+            case .host: hosts.append(entity.value)
+            case .ip: ips.append(entity.value)
+            default: break
             }
         }
-        for ip in incident.entities.filter({ $0.kind == .ip }).map(\.value).sorted() {
-            if let a = assets?.asset(hostname: nil, ip: ip), best.map({ a.criticality > $0.criticality }) ?? true { best = a }
+        var best: Asset?
+        var unknown: [String] = []
+        if let assets {
+            // Sorted, so the first of equally critical assets is the same in every run.
+            for host in hosts.sorted() {
+                if let a = assets.asset(hostname: host, ip: nil) {
+                    if best.map({ a.criticality > $0.criticality }) ?? true { best = a }
+                } else {
+                    unknown.append(host)
+                }
+            }
+            for ip in ips.sorted() {
+                if let a = assets.asset(hostname: nil, ip: ip), best.map({ a.criticality > $0.criticality }) ?? true { best = a }
+            }
+        } else {
+            unknown = hosts.sorted()
         }
         var hits: [EntityKey: Int] = [:]
         var top = 0
         var topEntity: EntityKey?
         if let intel {
-            for entity in incident.entities.sorted() where intel.isListed(entity) {
+            // The entity shown is the first in key order among those with the most feeds.
+            for entity in incident.entities where intel.isListed(entity) {
                 let n = intel.corroboration(of: entity)
                 hits[entity] = n
-                if n > top || topEntity == nil { top = max(top, n); topEntity = entity }
+                if let current = topEntity, n < top || (n == top && !(entity < current)) { continue }
+                top = n
+                topEntity = entity
             }
         }
         return Context(asset: best, unknownHosts: unknown, corroboration: top, corroboratedEntity: topEntity, intelHits: hits)
     }
 
-    private func fill(_ v: inout [Float], row: Int, incident: Incident, context: Context) {
-        let base = row * schema.width
-        func set(_ n: FeatureSchema.Numeric, _ value: Float) { v[base + schema.column(n)] = value }
+    /// Writes `incident`'s indicators into `v` (one row, zeroed).
+    private func fill(_ v: UnsafeMutableBufferPointer<Float>, incident: Incident, context: Context) {
+        func set(_ n: FeatureSchema.Numeric, _ value: Float) { v[schema.column(n)] = value }
         func logScaled(_ count: Int, ceiling: Float) -> Float { min(1, log1p(Float(count)) / log1p(ceiling)) }
-        let alerts = incident.alerts
-        set(.maxSeverity, Float(incident.maxSeverity) / 6)
-        set(.alertCount, logScaled(alerts.count, ceiling: 1000))
-        set(.techniqueCount, logScaled(incident.techniques.count, ceiling: 20))
-        set(.tacticCount, logScaled(incident.tactics.count, ceiling: 14))
-        set(.hostCount, logScaled(incident.hosts.count, ceiling: 1000))
-        set(.userCount, logScaled(incident.users.count, ceiling: 1000))
+        let severity = incident.maxSeverity
+        var hostCount = 0, userCount = 0, fileHashPresent = false, externalIP = false
+        for entity in incident.entities {
+            switch entity.kind {
+            case .host: hostCount += 1
+            case .user: userCount += 1
+            case .fileHash: fileHashPresent = true
+            case .ip: if !externalIP && !Self.isPrivate(entity.value) { externalIP = true }
+            default: break
+            }
+        }
+        // One pass over the alerts, read in place (copying an alert retains a dozen
+        // strings and arrays); an incident's alerts mostly repeat one detection, so runs
+        // of equal technique lists, rules and products are looked at once.
+        var detectorConfidence: Float = 0, missing = 0, offHours = 0
+        var techniques: [String] = [], tactics: [String] = [], products: [String] = []
+        incident.alerts.withUnsafeBufferPointer { alerts in
+            for j in alerts.indices {
+                let confidence: Float
+                if let s = alerts[j].confidenceScore {
+                    confidence = Float(min(max(s, 0), 100)) / 100
+                } else if let c = alerts[j].confidenceID, (1...3).contains(c) {
+                    confidence = Float(c) / 3
+                } else {
+                    confidence = 0
+                }
+                detectorConfidence = max(detectorConfidence, confidence)
+                missing += alerts[j].missingFields.count
+                if !(7..<19).contains(Self.utcHour(alerts[j].timeMs)) { offHours += 1 }
+                let repeated = j > 0 && alerts[j].techniques == alerts[j - 1].techniques && alerts[j].tactics == alerts[j - 1].tactics
+                if !repeated {
+                    for t in alerts[j].techniques where !techniques.contains(t) { techniques.append(t) }
+                    for t in alerts[j].tactics where !tactics.contains(t) { tactics.append(t) }
+                }
+                if j == 0 || alerts[j].productName != alerts[j - 1].productName {
+                    let product = alerts[j].productName
+                    if !products.contains(product) {
+                        products.append(product)
+                        v[schema.column(.product, value: product.lowercased())] = 1
+                    }
+                }
+                if let rule = alerts[j].analyticUID ?? alerts[j].analyticName,
+                   j == 0 || rule != (alerts[j - 1].analyticUID ?? alerts[j - 1].analyticName) {
+                    v[schema.column(.analytic, value: rule)] = 1
+                }
+            }
+        }
+        let alertCount = incident.alerts.count
+        set(.maxSeverity, Float(severity) / 6)
+        set(.alertCount, logScaled(alertCount, ceiling: 1000))
+        set(.techniqueCount, logScaled(techniques.count, ceiling: 20))
+        set(.tacticCount, logScaled(tactics.count, ceiling: 14))
+        set(.hostCount, logScaled(hostCount, ceiling: 1000))
+        set(.userCount, logScaled(userCount, ceiling: 1000))
         set(.timeSpan, logScaled(Int((incident.lastMs - incident.firstMs) / 60_000), ceiling: 1440))
-        set(.detectorConfidence, alerts.map { a -> Float in
-            if let s = a.confidenceScore { return Float(min(max(s, 0), 100)) / 100 }
-            if let c = a.confidenceID, (1...3).contains(c) { return Float(c) / 3 }
-            return 0
-        }.max() ?? 0)
+        set(.detectorConfidence, detectorConfidence)
         set(.validatedFeeds, min(1, Float(context.corroboration) / 3))
         set(.unvalidatedIntelHit, context.intelHits.values.contains(0) ? 1 : 0)
         set(.entitiesWithIntel, logScaled(context.intelHits.count, ceiling: 20))
         set(.assetCriticality, Float(context.asset?.criticality ?? 0) / 4)
-        set(.unknownAsset, context.asset == nil && !incident.hosts.isEmpty ? 1 : 0)
+        set(.unknownAsset, context.asset == nil && hostCount > 0 ? 1 : 0)
         let tags = context.asset?.tags ?? []
         set(.paymentAsset, tags.contains("payment") ? 1 : 0)
         set(.executiveAsset, tags.contains("executive") ? 1 : 0)
         set(.domainControllerAsset, tags.contains("domain-controller") ? 1 : 0)
-        set(.missingFields, min(1, Float(alerts.map(\.missingFields.count).reduce(0, +)) / Float(max(alerts.count, 1)) / 4))
-        set(.productCount, logScaled(Set(alerts.map(\.productName)).count, ceiling: 10))
-        set(.criticalSeverity, incident.maxSeverity >= 5 ? 1 : 0)
-        set(.offHours, Float(alerts.filter { !(7..<19).contains(Self.utcHour($0.timeMs)) }.count) / Float(max(alerts.count, 1)))
+        set(.missingFields, min(1, Float(missing) / Float(max(alertCount, 1)) / 4))
+        set(.productCount, logScaled(products.count, ceiling: 10))
+        set(.criticalSeverity, severity >= 5 ? 1 : 0)
+        set(.offHours, Float(offHours) / Float(max(alertCount, 1)))
         set(.entityCount, logScaled(incident.entities.count, ceiling: 1000))
-        set(.fileHashPresent, incident.entities.contains { $0.kind == .fileHash } ? 1 : 0)
-        set(.externalIP, incident.entities.contains { $0.kind == .ip && !Self.isPrivate($0.value) } ? 1 : 0)
-        for t in incident.techniques { v[base + schema.column(.technique, value: Self.parentTechnique(t))] = 1 }
-        for t in incident.tactics { v[base + schema.column(.tactic, value: t)] = 1 }
-        for a in alerts { if let rule = a.analyticUID ?? a.analyticName { v[base + schema.column(.analytic, value: rule)] = 1 } }
-        for a in alerts { v[base + schema.column(.product, value: a.productName.lowercased())] = 1 }
+        set(.fileHashPresent, fileHashPresent ? 1 : 0)
+        set(.externalIP, externalIP ? 1 : 0)
+        for t in techniques { v[schema.column(.technique, value: Self.parentTechnique(t))] = 1 }
+        for t in tactics { v[schema.column(.tactic, value: t)] = 1 }
     }
 
     /// What column `index` meant for `incident`, in words: "ATT&CK technique T1071" rather
@@ -149,34 +211,40 @@ public struct Featurizer: Sendable {
             }
         }
         for (block, range) in schema.blocks where range.contains(index) {
-            let values: [String]
-            switch block {
-            case .technique: values = incident.techniques.map(Self.parentTechnique)
-            case .tactic: values = Array(incident.tactics)
-            case .analytic: values = incident.alerts.compactMap { $0.analyticUID ?? $0.analyticName }
-            case .product: values = incident.alerts.map { $0.productName.lowercased() }
+            // The distinct values of the block that hash to `index`, sorted.
+            var here: [String] = []
+            func consider(_ value: String) {
+                if schema.column(block, value: value) == index && !here.contains(value) { here.append(value) }
             }
-            let here = Set(values.filter { schema.column(block, value: $0) == index }).sorted()
-            return here.isEmpty ? schema.name(ofColumn: index) : "\(block.rawValue) \(here.joined(separator: ", "))"
+            incident.alerts.withUnsafeBufferPointer { alerts in
+                for j in alerts.indices {
+                    switch block {
+                    case .technique: for t in alerts[j].techniques { consider(Self.parentTechnique(t)) }
+                    case .tactic: for t in alerts[j].tactics { consider(t) }
+                    case .analytic: if let rule = alerts[j].analyticUID ?? alerts[j].analyticName { consider(rule) }
+                    case .product: consider(alerts[j].productName.lowercased())
+                    }
+                }
+            }
+            return here.isEmpty ? schema.name(ofColumn: index) : "\(block.rawValue) \(here.sorted().joined(separator: ", "))"
         }
         return schema.name(ofColumn: index)
     }
 
+    /// `T1071` for `T1071.001`: the first non-empty `.`-separated part.
     static func parentTechnique(_ id: String) -> String {
-        id.split(separator: ".").first.map(String.init) ?? id
+        // Plain ASCII not starting with a dot (every valid technique id): up to the first dot.
+        let dot = id.utf8.withContiguousStorageIfAvailable { b -> Int? in
+            guard let first = b.first, first != UInt8(ascii: "."), b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return b.firstIndex(of: UInt8(ascii: ".")) ?? b.count
+        } ?? nil
+        guard let dot else { return id.split(separator: ".").first.map(String.init) ?? id }
+        return dot == id.utf8.count ? id : String(id.utf8.prefix(dot))!
     }
 
     static func utcHour(_ ms: Int64) -> Int { Int((ms / 3_600_000) % 24) }
 
     static func severityName(_ id: Int) -> String {
         ["unknown", "informational", "low", "medium", "high", "critical", "fatal"][min(max(id, 0), 6)]
-    }
-
-    /// RFC 1918 / loopback / link-local / ULA addresses count as internal.
-    static func isPrivate(_ ip: String) -> Bool {
-        if ip.contains(":") { return ip.hasPrefix("fc") || ip.hasPrefix("fd") || ip.hasPrefix("fe80") || ip == "::1" }
-        let p = ip.split(separator: ".").compactMap { Int($0) }
-        guard p.count == 4 else { return false }
-        return p[0] == 10 || p[0] == 127 || (p[0] == 172 && (16...31).contains(p[1])) || (p[0] == 192 && p[1] == 168) || (p[0] == 169 && p[1] == 254)
     }
 }
