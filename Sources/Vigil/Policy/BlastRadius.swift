@@ -22,7 +22,7 @@ public struct BlastRadiusEstimate: Sendable, Equatable, CustomStringConvertible 
     /// True when the asset was not in the inventory, so the estimate assumes the worst.
     public var assetUnknown: Bool
 
-    public var description: String { "blast radius \(level)/4: \(reason)" }
+    public var description: String { "blast radius " + String(level) + "/4: " + reason }
 
     /// Dependant count from which a host's outage reaches one level further.
     public static let manyDependants = 10
@@ -61,11 +61,24 @@ public struct BlastRadiusEstimate: Sendable, Equatable, CustomStringConvertible 
         case .segment:
             level = min(4, max(3, c + 1))
         }
-        let tags = asset.tags.sorted().joined(separator: ", ")
-        let detail = "criticality \(asset.criticality)" + (tags.isEmpty ? "" : ", \(tags)") + "; \(n) dependant" + (n == 1 ? "" : "s")
-        reason = radius == .entity
-            ? "\(verb) for \(TierRule.label(asset)) (\(detail)): one indicator blocked, the host keeps running"
-            : "\(verb) of \(TierRule.label(asset)) (\(detail))"
+        // Built by appending: this runs for every proposed action.
+        var text = verb
+        text += radius == .entity ? " for " : " of "
+        text += TierRule.label(asset)
+        text += " (criticality "
+        text += String(asset.criticality)
+        if asset.tags.count == 1 {
+            text += ", "
+            text += asset.tags.first!
+        } else if !asset.tags.isEmpty {
+            text += ", "
+            text += asset.tags.sorted().joined(separator: ", ")
+        }
+        text += "; "
+        text += String(n)
+        text += n == 1 ? " dependant)" : " dependants)"
+        if radius == .entity { text += ": one indicator blocked, the host keeps running" }
+        reason = text
     }
 
     static func verb(_ action: ActionKind) -> String {

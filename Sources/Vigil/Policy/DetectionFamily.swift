@@ -55,7 +55,7 @@ public struct DetectionFamily: Sendable, Equatable {
 /// How a detection family was chosen for an alert.
 public struct FamilyMatch: Sendable, Equatable, CustomStringConvertible {
     /// What matched, strongest last so `Comparable` order is precedence order.
-    public enum Basis: Int, Sendable, Comparable {
+    public enum Basis: Int, Sendable, Comparable, CaseIterable {
         /// Nothing matched; the catalogue's default family applies.
         case `default` = 0
         case title = 1

@@ -54,7 +54,7 @@ public struct Recommendation: Sendable, Equatable {
 }
 
 /// Everything Vigil concluded about one incident.
-public struct IncidentAssessment: Sendable {
+public struct IncidentAssessment: Sendable, Equatable {
     public var incident: Incident
     public var context: Featurizer.Context
     /// The detection family the playbook catalogue matched, and on what.

@@ -14,6 +14,8 @@ public struct Recommender: Sendable {
     public let playbooks: PlaybookCatalogue
     /// Shown in every explanation (schema id, data hash prefix, training time).
     public let modelVersion: String
+    /// Playbook matches per detection, shared by every batch and thread.
+    private let families = FamilyMemo()
 
     /// Contributions listed per explanation.
     public var topIndicators = 5
@@ -25,6 +27,8 @@ public struct Recommender: Sendable {
     /// of them is flagged.
     public var similarThreshold: Float = 0.8
     public var minimumSimilar = 3
+    /// Threads the per-incident work is spread over (the output does not depend on it).
+    public var threads = Parallelism.defaultThreads
 
     public init(featurizer: Featurizer, model: ConfidenceModel, precedents: PrecedentIndex, cases: [PrecedentCase],
                 policy: TierPolicy, playbooks: PlaybookCatalogue, modelVersion: String) {
@@ -43,54 +47,67 @@ public struct Recommender: Sendable {
         if incidents.isEmpty { return [] }
         let (vectors, contexts) = try featurizer.vectors(for: incidents)
         let k = max(precedentsShown, model.k)
-        let scores: [ConfidenceModel.Assessment]
+        let p: [Float]
         let found: NearestNeighbors
         let contributions: [[Contribution]]
         do {
-            let p = try model.logistic.scores(vectors)
+            p = try model.logistic.scores(vectors)
             found = try precedents.nearest(to: vectors, k: k)
             contributions = try model.logistic.contributions(vectors, top: topIndicators)
-            scores = (0..<incidents.count).map { i in
-                let neighbours = precedents.neighbors(in: found, query: i)
-                let vote = ConfidenceModel.vote(Array(neighbours.prefix(model.k)))
-                return ConfidenceModel.Assessment(logistic: p[i], vote: vote, confidence: model.combine(logistic: p[i], vote: vote))
-            }
         } catch {
             throw .engine(error)
         }
-        var families = FamilyCache()
-        return incidents.indices.map { i in
-            assess(incidents[i], context: contexts[i], score: scores[i], neighbours: precedents.neighbors(in: found, query: i),
-                   contributions: contributions[i], now: now, families: &families)
+        // Incidents are independent from here on: contiguous chunks, one per thread, each
+        // with its own family cache; results land in input order.
+        return ParallelChunks.map(count: incidents.count, threads: threads, minimumChunk: 64, state: {}) { i, _ in
+            let neighbours = precedents.neighbors(in: found, query: i)
+            let vote = ConfidenceModel.vote(Array(neighbours.prefix(model.k)))
+            let score = ConfidenceModel.Assessment(logistic: p[i], vote: vote, confidence: model.combine(logistic: p[i], vote: vote))
+            return assess(incidents[i], context: contexts[i], score: score, neighbours: neighbours,
+                          contributions: contributions[i], now: now)
         }
     }
 
     private func assess(_ incident: Incident, context: Featurizer.Context, score: ConfidenceModel.Assessment,
-                        neighbours: [Neighbor], contributions: [Contribution], now: Date, families: inout FamilyCache) -> IncidentAssessment {
-        // The family of the incident: the strongest match over its alerts (the first of
-        // equally strong ones, in time order).
-        var family = families.family(for: incident.alerts[0], in: playbooks)
-        for alert in incident.alerts.dropFirst() {
-            let match = families.family(for: alert, in: playbooks)
-            if match.basis > family.basis { family = match }
-        }
+                        neighbours: [Neighbor], contributions: [Contribution], now: Date) -> IncidentAssessment {
+        let family = families.family(of: incident, in: playbooks)
+        let confidence = Double(score.confidence)
 
         var recommendations: [Recommendation] = []
+        recommendations.reserveCapacity(family.family.actions.count)
+        var targets: Targets?
         for action in family.family.actions {
-            let target = self.target(for: action.kind, in: incident, context: context)
-            if action.kind.target != nil && target == nil { continue }  // nothing to act on
+            var target: EntityKey?
+            if let kind = action.kind.target {
+                if targets == nil { targets = Targets(incident: incident, context: context) }
+                target = targets?[kind]
+                if target == nil { continue }  // nothing to act on
+            }
             let asset = self.asset(for: action.kind, target: target, context: context)
             let corroboration = target.map { context.intelHits[$0] ?? 0 } ?? context.corroboration
-            let decision = policy.tier(for: TierRequest(action: action.kind, confidence: Double(score.confidence),
+            let decision = policy.tier(for: TierRequest(action: action.kind, confidence: confidence,
                                                         corroboration: corroboration, asset: asset, now: now))
-            let radius = action.blastRadius(on: asset)
-            let undo = action.reversible ? "reversible" + (action.rollback.map { " (rollback: \($0))" } ?? "") : "NOT reversible"
-            recommendations.append(Recommendation(action: action, target: target, decision: decision,
-                                                  impactOfActing: "\(radius); \(undo)"))
+            var impact = action.blastRadius(on: asset).description
+            if action.reversible {
+                impact += "; reversible"
+                if let rollback = action.rollback {
+                    impact += " (rollback: "
+                    impact += rollback
+                    impact += ")"
+                }
+            } else {
+                impact += "; NOT reversible"
+            }
+            recommendations.append(Recommendation(action: action, target: target, decision: decision, impactOfActing: impact))
         }
 
         let severity = incident.maxSeverity
-        let risk = Int((Double(score.confidence) * Double(min(severity, 5)) / 5 * 100).rounded())
+        let risk = Int((confidence * Double(min(severity, 5)) / 5 * 100).rounded())
+        var impactOfNotActing = Featurizer.severityName(severity)
+        impactOfNotActing += " severity × "
+        DecimalText.appendFixed(confidence * 100, places: 0, to: &impactOfNotActing)
+        impactOfNotActing += "% likelihood: "
+        impactOfNotActing += risk >= 60 ? "likely harm if left alone" : risk >= 25 ? "possible harm; worth a look" : "little expected harm"
         let explanation = Explanation(
             indicators: contributions.map { c in
                 Explanation.Indicator(name: featurizer.describe(column: c.feature, incident: incident, context: context),
@@ -104,38 +121,50 @@ public struct Recommender: Sendable {
                                              verdict: c.verdictName, actionTaken: c.actionTaken)
             },
             limitations: limitations(family: family, incident: incident, context: context, neighbours: neighbours),
-            impactOfNotActing: String(format: "%@ severity × %.0f%% likelihood: %@", Featurizer.severityName(severity), Double(score.confidence) * 100,
-                                      risk >= 60 ? "likely harm if left alone" : risk >= 25 ? "possible harm; worth a look" : "little expected harm"),
+            impactOfNotActing: impactOfNotActing,
             riskScore: risk)
         return IncidentAssessment(incident: incident, context: context, family: family, recommendations: recommendations, explanation: explanation)
     }
 
-    /// Playbook matches per detection (rule, title and techniques), so an incident's many
-    /// alerts of the same detection are matched once; matching compares strings
-    /// case-insensitively and would otherwise dominate recommendation time.
-    struct FamilyCache {
-        private var byRule: [String: FamilyMatch] = [:]
+    /// The entity an action on each kind of entity would act on: the most corroborated
+    /// entity of that kind, then the first in key order; for hosts, the incident's most
+    /// critical asset when it is one of them; never a private IP. Found in one pass over the
+    /// incident's entities, for all kinds at once.
+    struct Targets {
+        private var host, ip, user, fileHash, domain, url: EntityKey?
 
-        mutating func family(for alert: Alert, in playbooks: PlaybookCatalogue) -> FamilyMatch {
-            let key = "\(alert.analyticUID ?? "")|\(alert.analyticName ?? "")|\(alert.title)|\(alert.techniques.joined(separator: ","))"
-            if let hit = byRule[key] { return hit }
-            let match = playbooks.bestFamily(for: alert)
-            byRule[key] = match
-            return match
+        init(incident: Incident, context: Featurizer.Context) {
+            var hits = (host: Int.min, ip: Int.min, user: Int.min, fileHash: Int.min, domain: Int.min, url: Int.min)
+            let intel = context.intelHits
+            func consider(_ entity: EntityKey, _ best: inout EntityKey?, _ bestHits: inout Int) {
+                let n = intel.isEmpty ? -1 : intel[entity] ?? -1
+                if let current = best, n < bestHits || (n == bestHits && !(entity < current)) { return }
+                best = entity
+                bestHits = n
+            }
+            for entity in incident.entities {
+                switch entity.kind {
+                case .host: consider(entity, &host, &hits.host)
+                case .ip: if !Featurizer.isPrivate(entity.value) { consider(entity, &ip, &hits.ip) }
+                case .user: consider(entity, &user, &hits.user)
+                case .fileHash: consider(entity, &fileHash, &hits.fileHash)
+                case .domain: consider(entity, &domain, &hits.domain)
+                case .url: consider(entity, &url, &hits.url)
+                }
+            }
+            if let name = context.asset?.hostname, let key = EntityKey(.host, name), incident.entities.contains(key) { host = key }
         }
-    }
 
-    /// The entity an action would act on: the most corroborated entity of its kind, then
-    /// the one on the most critical asset, then the first in sorted order.
-    private func target(for kind: ActionKind, in incident: Incident, context: Featurizer.Context) -> EntityKey? {
-        guard let wanted = kind.target else { return nil }
-        var candidates = incident.entities.filter { $0.kind == wanted }
-        if wanted == .ip { candidates = candidates.filter { !Featurizer.isPrivate($0.value) } }
-        if wanted == .host, let host = context.asset?.hostname, let key = EntityKey(.host, host), candidates.contains(key) { return key }
-        return candidates.sorted { a, b in
-            let (ca, cb) = (context.intelHits[a] ?? -1, context.intelHits[b] ?? -1)
-            return ca != cb ? ca > cb : a < b
-        }.first
+        subscript(kind: EntityKind) -> EntityKey? {
+            switch kind {
+            case .host: return host
+            case .ip: return ip
+            case .user: return user
+            case .fileHash: return fileHash
+            case .domain: return domain
+            case .url: return url
+            }
+        }
     }
 
     /// The asset whose criticality and tags bound an action: the host itself for host
@@ -149,23 +178,30 @@ public struct Recommender: Sendable {
 
     private func limitations(family: FamilyMatch, incident: Incident, context: Featurizer.Context, neighbours: [Neighbor]) -> [String] {
         var notes = family.family.limitations
-        let similar = neighbours.filter { $0.similarity >= similarThreshold }.count
+        var similar = 0
+        for n in neighbours where n.similarity >= similarThreshold { similar += 1 }
         if similar < minimumSimilar {
             notes.append("few similar precedents: \(similar) closed case\(similar == 1 ? "" : "s") at similarity ≥ \(similarThreshold)")
         }
         if let nearest = neighbours.first?.similarity, nearest < outOfDistributionSimilarity {
-            notes.append(String(format: "out of distribution: the nearest closed case has similarity %.2f", nearest))
+            notes.append("out of distribution: the nearest closed case has similarity " + DecimalText.fixed(Double(nearest), places: 2))
         } else if neighbours.isEmpty {
             notes.append("no precedents to compare with")
         }
-        let missing = Set(incident.alerts.flatMap(\.missingFields)).sorted()
-        if !missing.isEmpty { notes.append("missing fields: " + missing.joined(separator: ", ")) }
+        var missing: [String] = []
+        incident.alerts.withUnsafeBufferPointer { alerts in
+            for j in alerts.indices { for field in alerts[j].missingFields where !missing.contains(field) { missing.append(field) } }
+        }
+        if !missing.isEmpty { notes.append("missing fields: " + missing.sorted().joined(separator: ", ")) }
         if !context.unknownHosts.isEmpty {
             notes.append("not in the asset inventory: " + context.unknownHosts.prefix(5).joined(separator: ", ") + (context.unknownHosts.count > 5 ? " …" : ""))
         }
-        let onlyUnvalidated = context.intelHits.filter { $0.value == 0 }.keys.sorted()
-        if !onlyUnvalidated.isEmpty && context.corroboration == 0 {
-            notes.append("threat intel only from unvalidated feeds: " + onlyUnvalidated.prefix(3).map(\.description).joined(separator: ", "))
+        if context.corroboration == 0 {
+            var onlyUnvalidated: [EntityKey] = []
+            for (entity, feeds) in context.intelHits where feeds == 0 { onlyUnvalidated.append(entity) }
+            if !onlyUnvalidated.isEmpty {
+                notes.append("threat intel only from unvalidated feeds: " + onlyUnvalidated.sorted().prefix(3).map(\.description).joined(separator: ", "))
+            }
         }
         return notes
     }
