@@ -29,7 +29,9 @@ public struct Correlator: Sendable {
     public let maxIncidentAlerts: Int
     /// Entities that never link: those common in the closed-case history (installers,
     /// update servers, a resolver), where sharing one says nothing about being related.
-    public var commonEntities: Set<EntityKey> = []
+    public var commonEntities: Set<EntityKey> = [] {
+        didSet { activity.refreshCommon(commonEntities) }
+    }
     /// Alerts of one device or account per window above which it stops linking for that
     /// window (default 8: an intrusion on one host shows a handful of detections, a noisy
     /// host shows dozens).
@@ -41,11 +43,11 @@ public struct Correlator: Sendable {
     /// `maxIncidentSpanMs`.
     public private(set) var cappedLinks = 0
 
-    private var nextID = 0
-    private var parent: [Int: Int] = [:]
-    private var open: [Int: Incident] = [:]
-    private var lastSeen: [EntityKey: (timeMs: Int64, incident: Int, count: Int, windowStart: Int64, rule: String)] = [:]
+    private var forest = IncidentForest()
+    private var activity = EntityActivity()
     private var latestMs: Int64 = .min
+    /// `linkingKinds` as a bit per kind (see `Correlator.bit(_:)`).
+    private let linkingKindBits: UInt8
     /// Entities that exceeded the fan-out limit (for the run summary).
     public private(set) var saturatedEntities: Set<EntityKey> = []
 
@@ -65,153 +67,111 @@ public struct Correlator: Sendable {
         self.latenessMs = latenessMs ?? windowMs
         self.maxAlertsPerEntity = maxAlertsPerEntity
         self.linkingKinds = linkingKinds
+        linkingKindBits = linkingKinds.reduce(0) { $0 | Self.bit($1) }
     }
 
     /// Number of incidents still open.
-    public var openCount: Int { open.count }
+    public var openCount: Int { forest.openCount }
 
-    /// Adds a batch (any order; processed in time order) and returns the incidents that
-    /// closed because the stream moved past them.
-    /// - Complexity: O(alerts × entities) amortised (near-constant union-find steps).
+    /// Adds a batch (any order; processed in time order, ties in batch order) and returns the
+    /// incidents that closed because the stream moved past them.
+    /// - Complexity: O(alerts × entities) amortised (near-constant union-find steps), plus
+    ///   O(log open) per alert for closing.
     public mutating func add(_ alerts: [Alert]) -> [Incident] {
-        for alert in alerts.sorted(by: { $0.timeMs < $1.timeMs }) { add(alert) }
+        alerts.withUnsafeBufferPointer { alerts in
+            if alerts.indices.dropFirst().contains(where: { alerts[$0 - 1].timeMs > alerts[$0].timeMs }) {
+                let order = alerts.indices.sorted { (alerts[$0].timeMs, $0) < (alerts[$1].timeMs, $1) }
+                for i in order { add(alerts, i) }
+            } else {
+                for i in alerts.indices { add(alerts, i) }
+            }
+        }
         return closeExpired()
     }
 
     /// Closes and returns every open incident (end of input), in order of first alert.
     public mutating func finish() -> [Incident] {
-        let all = open.values.sorted { ($0.firstMs, $0.id) < ($1.firstMs, $1.id) }
-        open.removeAll()
-        parent.removeAll()
-        lastSeen.removeAll()
+        let all = forest.closeAll()
+        activity.removeAll()
         return all
     }
 
-    private mutating func add(_ alert: Alert) {
-        latestMs = max(latestMs, alert.timeMs)
-        let rule = alert.analyticUID ?? alert.analyticName ?? alert.title
-        let id = nextID
-        nextID += 1
-        parent[id] = id
-        let incident = Incident(id: "inc-" + alert.uid, alerts: [alert], entities: Set(alert.entities), linkingEntities: [])
-        var root = id
-        open[id] = incident
-        // Sorted: the same input must give the same incidents in every run (Set order is
-        // randomised per process, and caps make the outcome order-dependent).
-        for entity in Self.linkingEntities(of: alert).sorted() where linkingKinds.contains(entity.kind) {
-            if saturatedEntities.contains(entity) || commonEntities.contains(entity) { continue }
-            if var seen = lastSeen[entity] {
-                let within = abs(alert.timeMs - seen.timeMs) <= windowMs
-                if alert.timeMs - seen.windowStart > windowMs {
-                    seen.count = 0
-                    seen.windowStart = alert.timeMs
-                }
-                seen.count += 1
-                if seen.count > maxAlertsPerEntity {
-                    // Too common to mean anything: it stops linking for the rest of the run.
-                    saturatedEntities.insert(entity)
-                    lastSeen[entity] = nil
-                    continue
-                }
-                // A device or account busy in this window (a noisy workstation, an admin
-                // account) links nothing until it quietens: its alerts are not one story.
-                let subject = Self.isSubject(entity, of: alert)
-                let busy = subject && seen.count > maxAlertsPerSubject
-                // An indicator links only alerts of the same detection (a campaign: one
-                // phishing URL, many recipients); across detections only the device or
-                // account does (an attack chain). Otherwise popular SaaS domains or
-                // installers would join every unrelated alert that touched them.
-                let sameStory = subject || seen.rule == rule
-                if within, !busy, sameStory, let other = find(seen.incident) {
-                    if other != root {
-                        let (a, b) = (open[root]!, open[other]!)
-                        // A campaign link (same detection, same indicator) may grow an incident
-                        // up to four times the cap (its recipients bring their own alerts): splitting one phishing wave
-                        // over several incidents hides its size. Subject links respect it.
-                        let cap = subject ? maxIncidentAlerts : 4 * maxIncidentAlerts
-                        if a.alerts.count + b.alerts.count > cap
-                            || max(a.lastMs, b.lastMs) - min(a.firstMs, b.firstMs) > maxIncidentSpanMs {
-                            cappedLinks += 1
-                        } else {
-                            root = union(root, other, via: entity)
-                        }
-                    } else {
-                        open[root]!.linkingEntities.insert(entity)
-                    }
-                }
-                seen.timeMs = max(seen.timeMs, alert.timeMs)
+    /// Adds `alerts[i]`. Its fields are read in place: copying an alert as an argument
+    /// retains a dozen strings and arrays, and the one copy needed is the forest's.
+    private mutating func add(_ alerts: UnsafeBufferPointer<Alert>, _ i: Int) {
+        let timeMs = alerts[i].timeMs
+        latestMs = max(latestMs, timeMs)
+        let node = forest.addNode(alerts[i])
+        alerts[i].entities.withUnsafeBufferPointer { entities in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: entities.count) { positions in
+                // Sorted: the same input must give the same incidents in every run (caps make
+                // the outcome order-dependent).
+                let n = Self.linkingPositions(entities, deviceHostname: alerts[i].deviceHostname, deviceIP: alerts[i].deviceIP,
+                                              kinds: linkingKindBits, into: positions)
+                if n > 0 { link(node, timeMs: timeMs, rule: alerts[i].analyticUID ?? alerts[i].analyticName ?? alerts[i].title,
+                                entities, positions[..<n]) }
+            }
+        }
+    }
+
+    /// Links the alert of `node` through its linking entities (`linking`, from
+    /// `linkingPositions`) to the open incidents that last saw them.
+    private mutating func link(_ node: Int, timeMs: Int64, rule: String, _ entities: UnsafeBufferPointer<EntityKey>,
+                               _ linking: UnsafeMutableBufferPointer<Int>.SubSequence) {
+        var root = node
+        for code in linking {
+            let position = code >> 4
+            let subject = code & 1 == 1
+            let slot = activity.slot(for: entities[position], common: commonEntities)
+            var seen = activity.entry(slot)
+            if seen.state == .saturated || seen.isCommon { continue }
+            guard activity.isSeen(seen) else {
+                seen.timeMs = timeMs
                 seen.incident = root
-                seen.rule = rule
-                lastSeen[entity] = seen
-            } else {
-                lastSeen[entity] = (alert.timeMs, root, 1, alert.timeMs, rule)
+                seen.count = 1
+                seen.windowStart = timeMs
+                activity.update(slot, seen, rule: rule)
+                continue
             }
-        }
-    }
-
-    /// The entities that may link `alert` to others: its own device (host name and IP) and
-    /// user, and indicators (file hashes, domains, URLs, external IPs). Other hosts and
-    /// internal IPs it merely names (a file server it reached, a domain controller it
-    /// authenticated against) are shared infrastructure: linking on them would chain
-    /// unrelated activity together. They stay in the incident's entity set.
-    static func linkingEntities(of alert: Alert) -> Set<EntityKey> {
-        let device = alert.deviceHostname.flatMap { EntityKey(.host, $0) }
-        let deviceIP = alert.deviceIP.flatMap { EntityKey(.ip, $0) }
-        return Set(alert.entities.filter { e in
-            switch e.kind {
-            case .host: return device == nil || e == device
-            case .ip: return e == deviceIP || !Featurizer.isPrivate(e.value)
-            case .user, .fileHash, .domain, .url: return true
+            let within = abs(timeMs - seen.timeMs) <= windowMs
+            if timeMs - seen.windowStart > windowMs {
+                seen.count = 0
+                seen.windowStart = timeMs
             }
-        })
-    }
-
-    /// Whether `entity` is the alert's own device or account (not an indicator it names).
-    static func isSubject(_ entity: EntityKey, of alert: Alert) -> Bool {
-        switch entity.kind {
-        case .host: return true
-        // An account is the subject of identity alerts (no device: sign-ins, VPN). On a
-        // device alert it links across detections only through that device: admin and
-        // service accounts touch many hosts a day, and would chain them all.
-        case .user: return alert.deviceHostname == nil
-        case .ip: return alert.deviceIP.flatMap { EntityKey(.ip, $0) } == entity
-        case .fileHash, .domain, .url: return false
+            seen.count += 1
+            if seen.count > maxAlertsPerEntity {
+                // Too common to mean anything: it stops linking for the rest of the run.
+                saturatedEntities.insert(entities[position])
+                activity.saturate(slot)
+                continue
+            }
+            // A device or account busy in this window (a noisy workstation, an admin
+            // account) links nothing until it quietens: its alerts are not one story.
+            let busy = subject && seen.count > maxAlertsPerSubject
+            // An indicator links only alerts of the same detection (a campaign: one
+            // phishing URL, many recipients); across detections only the device or
+            // account does (an attack chain). Otherwise popular SaaS domains or
+            // installers would join every unrelated alert that touched them.
+            if within, !busy, subject || activity.lastRule(of: slot, is: rule), let other = forest.openRoot(of: seen.incident) {
+                if other != root {
+                    // A campaign link (same detection, same indicator) may grow an incident
+                    // up to four times the cap (its recipients bring their own alerts): splitting one phishing wave
+                    // over several incidents hides its size. Subject links respect it.
+                    let cap = subject ? maxIncidentAlerts : 4 * maxIncidentAlerts
+                    if forest.count(root) + forest.count(other) > cap
+                        || max(forest.lastMs(root), forest.lastMs(other)) - min(forest.firstMs(root), forest.firstMs(other)) > maxIncidentSpanMs {
+                        cappedLinks += 1
+                    } else {
+                        root = forest.union(root, other, linkedBy: position, of: node)
+                    }
+                } else {
+                    forest.markLink(position, of: node)
+                }
+            }
+            seen.timeMs = max(seen.timeMs, timeMs)
+            seen.incident = root
+            activity.update(slot, seen, rule: rule)
         }
-    }
-
-    /// The open root of `id`, or nil if its incident already closed.
-    private mutating func find(_ id: Int) -> Int? {
-        guard var current = parent[id] else { return nil }
-        var path: [Int] = []
-        while let next = parent[current], next != current {
-            path.append(current)
-            current = next
-        }
-        for p in path { parent[p] = current }
-        return open[current] == nil ? nil : current
-    }
-
-    /// Merges two open incidents (the smaller into the larger); returns the new root.
-    private mutating func union(_ a: Int, _ b: Int, via entity: EntityKey) -> Int {
-        let (big, small) = open[a]!.alerts.count >= open[b]!.alerts.count ? (a, b) : (b, a)
-        let target = open.removeValue(forKey: big)!, source = open.removeValue(forKey: small)!
-        let alerts = merge(target.alerts, source.alerts)
-        // The id follows the earliest alert, whichever side it came from.
-        open[big] = Incident(id: "inc-" + alerts[0].uid, alerts: alerts,
-                             entities: target.entities.union(source.entities),
-                             linkingEntities: target.linkingEntities.union(source.linkingEntities).union([entity]))
-        parent[small] = big
-        return big
-    }
-
-    private func merge(_ a: [Alert], _ b: [Alert]) -> [Alert] {
-        var result: [Alert] = []
-        result.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i].timeMs <= b[j].timeMs) { result.append(a[i]); i += 1 } else { result.append(b[j]); j += 1 }
-        }
-        return result
     }
 
     /// Closes incidents whose last alert is older than latest − window − lateness, and
@@ -219,22 +179,8 @@ public struct Correlator: Sendable {
     private mutating func closeExpired() -> [Incident] {
         guard latestMs != .min else { return [] }
         let watermark = latestMs - windowMs - latenessMs
-        var closed: [Incident] = []
-        for (id, incident) in open where incident.lastMs < watermark {
-            closed.append(incident)
-            open[id] = nil
-        }
-        if !closed.isEmpty {
-            lastSeen = lastSeen.filter { $0.value.timeMs >= watermark }
-            // Keep only union-find entries that still lead to an open incident.
-            var kept: [Int: Int] = [:]
-            for id in parent.keys {
-                var root = id
-                while let next = parent[root], next != root { root = next }
-                if open[root] != nil { kept[id] = root }
-            }
-            parent = kept
-        }
-        return closed.sorted { ($0.firstMs, $0.id) < ($1.firstMs, $1.id) }
+        let closed = forest.close(lastBefore: watermark)
+        if !closed.isEmpty { activity.prune(before: watermark) }
+        return closed
     }
 }
