@@ -82,18 +82,21 @@ public struct Featurizer: Sendable {
         var unknown: [String] = []
         if let assets {
             // Sorted, so the first of equally critical assets is the same in every run.
-            for host in hosts.sorted() {
+            hosts.sort()
+            ips.sort()
+            for host in hosts {
                 if let a = assets.asset(hostname: host, ip: nil) {
                     if best.map({ a.criticality > $0.criticality }) ?? true { best = a }
                 } else {
                     unknown.append(host)
                 }
             }
-            for ip in ips.sorted() {
+            for ip in ips {
                 if let a = assets.asset(hostname: nil, ip: ip), best.map({ a.criticality > $0.criticality }) ?? true { best = a }
             }
         } else {
-            unknown = hosts.sorted()
+            hosts.sort()
+            unknown = hosts
         }
         var hits: [EntityKey: Int] = [:]
         var top = 0
@@ -216,13 +219,21 @@ public struct Featurizer: Sendable {
             func consider(_ value: String) {
                 if schema.column(block, value: value) == index && !here.contains(value) { here.append(value) }
             }
+            // Alerts read in place; a value list equal to the previous alert's adds nothing.
             incident.alerts.withUnsafeBufferPointer { alerts in
                 for j in alerts.indices {
                     switch block {
-                    case .technique: for t in alerts[j].techniques { consider(Self.parentTechnique(t)) }
-                    case .tactic: for t in alerts[j].tactics { consider(t) }
-                    case .analytic: if let rule = alerts[j].analyticUID ?? alerts[j].analyticName { consider(rule) }
-                    case .product: consider(alerts[j].productName.lowercased())
+                    case .technique:
+                        if j > 0 && alerts[j].techniques == alerts[j - 1].techniques { continue }
+                        for t in alerts[j].techniques { consider(Self.parentTechnique(t)) }
+                    case .tactic:
+                        if j > 0 && alerts[j].tactics == alerts[j - 1].tactics { continue }
+                        for t in alerts[j].tactics { consider(t) }
+                    case .analytic:
+                        if let rule = alerts[j].analyticUID ?? alerts[j].analyticName { consider(rule) }
+                    case .product:
+                        if j > 0 && alerts[j].productName == alerts[j - 1].productName { continue }
+                        consider(alerts[j].productName.lowercased())
                     }
                 }
             }
@@ -245,6 +256,14 @@ public struct Featurizer: Sendable {
     static func utcHour(_ ms: Int64) -> Int { Int((ms / 3_600_000) % 24) }
 
     static func severityName(_ id: Int) -> String {
-        ["unknown", "informational", "low", "medium", "high", "critical", "fatal"][min(max(id, 0), 6)]
+        switch id {
+        case ...0: return "unknown"
+        case 1: return "informational"
+        case 2: return "low"
+        case 3: return "medium"
+        case 4: return "high"
+        case 5: return "critical"
+        default: return "fatal"
+        }
     }
 }

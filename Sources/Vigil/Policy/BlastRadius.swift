@@ -61,8 +61,10 @@ public struct BlastRadiusEstimate: Sendable, Equatable, CustomStringConvertible 
         case .segment:
             level = min(4, max(3, c + 1))
         }
-        // Built by appending: this runs for every proposed action.
-        var text = verb
+        // Built by appending into one buffer: this runs for every proposed action.
+        var text = ""
+        text.reserveCapacity(160)
+        text += verb
         text += radius == .entity ? " for " : " of "
         text += TierRule.label(asset)
         text += " (criticality "

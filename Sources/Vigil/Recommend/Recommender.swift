@@ -87,7 +87,13 @@ public struct Recommender: Sendable {
             let corroboration = target.map { context.intelHits[$0] ?? 0 } ?? context.corroboration
             let decision = policy.tier(for: TierRequest(action: action.kind, confidence: confidence,
                                                         corroboration: corroboration, asset: asset, now: now))
-            var impact = action.blastRadius(on: asset).description
+            let radius = action.blastRadius(on: asset)
+            var impact = ""
+            impact.reserveCapacity(radius.reason.utf8.count + 64)
+            impact += "blast radius "  // `radius.description`, written into the one buffer
+            impact += String(radius.level)
+            impact += "/4: "
+            impact += radius.reason
             if action.reversible {
                 impact += "; reversible"
                 if let rollback = action.rollback {
@@ -103,7 +109,9 @@ public struct Recommender: Sendable {
 
         let severity = incident.maxSeverity
         let risk = Int((confidence * Double(min(severity, 5)) / 5 * 100).rounded())
-        var impactOfNotActing = Featurizer.severityName(severity)
+        var impactOfNotActing = ""
+        impactOfNotActing.reserveCapacity(80)
+        impactOfNotActing += Featurizer.severityName(severity)
         impactOfNotActing += " severity × "
         DecimalText.appendFixed(confidence * 100, places: 0, to: &impactOfNotActing)
         impactOfNotActing += "% likelihood: "
@@ -142,9 +150,14 @@ public struct Recommender: Sendable {
                 best = entity
                 bestHits = n
             }
+            // The incident's most critical asset, when it is one of the hosts, is the host target.
+            let assetHost = context.asset?.hostname.flatMap { EntityKey(.host, $0) }
+            var assetHostSeen = false
             for entity in incident.entities {
                 switch entity.kind {
-                case .host: consider(entity, &host, &hits.host)
+                case .host:
+                    if !assetHostSeen && entity == assetHost { assetHostSeen = true }
+                    consider(entity, &host, &hits.host)
                 case .ip: if !Featurizer.isPrivate(entity.value) { consider(entity, &ip, &hits.ip) }
                 case .user: consider(entity, &user, &hits.user)
                 case .fileHash: consider(entity, &fileHash, &hits.fileHash)
@@ -152,7 +165,7 @@ public struct Recommender: Sendable {
                 case .url: consider(entity, &url, &hits.url)
                 }
             }
-            if let name = context.asset?.hostname, let key = EntityKey(.host, name), incident.entities.contains(key) { host = key }
+            if assetHostSeen { host = assetHost }
         }
 
         subscript(kind: EntityKind) -> EntityKey? {
@@ -177,7 +190,9 @@ public struct Recommender: Sendable {
     }
 
     private func limitations(family: FamilyMatch, incident: Incident, context: Featurizer.Context, neighbours: [Neighbor]) -> [String] {
-        var notes = family.family.limitations
+        var notes: [String] = []
+        notes.reserveCapacity(family.family.limitations.count + 5)
+        notes += family.family.limitations
         var similar = 0
         for n in neighbours where n.similarity >= similarThreshold { similar += 1 }
         if similar < minimumSimilar {
