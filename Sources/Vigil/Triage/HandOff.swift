@@ -5,7 +5,9 @@ import Foundation
 /// consumer and grow memory); `take` blocks until an item arrives or the producer is done.
 final class HandOff<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Item] = []
+    /// Taken slots are cleared at once (nil) so a consumed item's memory is freed then, not
+    /// when the array is next compacted.
+    private var items: [Item?] = []
     private var head = 0
     private var finished = false
     private var cancelled = false
@@ -31,8 +33,8 @@ final class HandOff<Item: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !finished { condition.wait() }
-        guard head < items.count else { return nil }
-        let item = items[head]
+        guard head < items.count, let item = items[head] else { return nil }
+        items[head] = nil
         head += 1
         if head > 64 && head * 2 > items.count {
             items.removeFirst(head)
