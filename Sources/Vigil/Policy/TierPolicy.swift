@@ -30,24 +30,12 @@ public struct TierPolicy: Sendable, Equatable {
     /// When this version must be reviewed again; past it, nothing automates.
     public var reviewBy: PolicyDate
     /// Ordered rules; the first match wins.
-    public var rules: [TierRule] { didSet { prepared = rules.map(PreparedRule.init) } }
-    /// What `tier(for:)` needs of each rule, prepared once; kept in step with `rules`.
-    private var prepared: [PreparedRule]
-
-    /// A rule's conditions as plain values, and the start of its reason for each action
-    /// and tier, built once instead of once per decision.
-    private struct PreparedRule: Sendable, Equatable {
-        var conditions: TierRule.Conditions
-        /// Index `2 × action.ordinal + (demoted ? 1 : 0)`.
-        var reasonPrefixes: [String]
-
-        init(_ rule: TierRule) {
-            conditions = TierRule.Conditions(rule)
-            reasonPrefixes = ActionKind.allCases.flatMap { action in
-                [rule.reasonPrefix(action: action, tier: rule.tier), rule.reasonPrefix(action: action, tier: .approval)]
-            }
-        }
-    }
+    public var rules: [TierRule] { didSet { prepare() } }
+    /// `rules` as plain values, for `tier(for:)`; kept in step with `rules`.
+    private var conditions: [TierRule.Conditions] = []
+    /// The start of each rule's reason per action and tier, built once instead of once per
+    /// decision: index `reasonPrefixIndex(rule:action:demoted:)`.
+    private var reasonPrefixes: [String] = []
     /// Free text for people reading the policy.
     public var description: String?
 
@@ -59,13 +47,16 @@ public struct TierPolicy: Sendable, Equatable {
         self.approvedAt = approvedAt
         self.reviewBy = reviewBy
         self.rules = rules
-        prepared = rules.map(PreparedRule.init)
+        prepare()
         self.description = description
     }
 
     /// The review date that governs `rule`: the earlier of its own and the policy's.
-    public func effectiveReviewDate(of rule: TierRule) -> PolicyDate {
-        guard let own = rule.reviewBy else { return reviewBy }
+    public func effectiveReviewDate(of rule: TierRule) -> PolicyDate { effectiveReviewDate(own: rule.reviewBy) }
+
+    /// The earlier of a rule's own review date (if any) and the policy's.
+    private func effectiveReviewDate(own: PolicyDate?) -> PolicyDate {
+        guard let own else { return reviewBy }
         return own < reviewBy ? own : reviewBy
     }
 
@@ -81,18 +72,17 @@ public struct TierPolicy: Sendable, Equatable {
         // First find the deciding rule without building any text, then describe only what
         // the reason quotes: the matched rule, or (no match) every rule that missed.
         let assetUnknown = request.asset == nil
-        let prepared = self.prepared
-        for i in prepared.indices
-        where prepared[i].conditions.evaluate(request, isExcluded: { rules[i].excludeAssetTags.contains($0) }) == .matched {
+        for i in conditions.indices
+        where conditions[i].evaluate(request, isExcluded: { rules[i].excludeAssetTags.contains($0) }) == .matched {
             let rule = rules[i]
             var tier = rule.tier
             var demoted = false
-            let review = effectiveReviewDate(of: rule)
-            if rule.tier == .automated, review.isPast(at: request.now) {
+            let review = effectiveReviewDate(own: rule.reviewBy)
+            if tier == .automated, review.isPast(at: request.now) {
                 tier = .approval
                 demoted = true
             }
-            var reason = prepared[i].reasonPrefixes[2 * request.action.ordinal + (demoted ? 1 : 0)]
+            var reason = reasonPrefixes[reasonPrefixIndex(rule: i, action: request.action, demoted: demoted)]
             rule.appendHeldConditions(request, to: &reason)
             if demoted {
                 reason += "; rule '"
@@ -124,8 +114,8 @@ public struct TierPolicy: Sendable, Equatable {
         }
         reason += ")"
         var first = true
-        for i in prepared.indices {
-            guard case let .missed(condition) = prepared[i].conditions.evaluate(request, isExcluded: { rules[i].excludeAssetTags.contains($0) })
+        for i in conditions.indices {
+            guard case let .missed(condition) = conditions[i].evaluate(request, isExcluded: { rules[i].excludeAssetTags.contains($0) })
             else { continue }
             reason += first ? "; missed '" : "; '"
             first = false
@@ -137,6 +127,20 @@ public struct TierPolicy: Sendable, Equatable {
         reason += Tier.humanDriven.description
         return TierDecision(tier: .humanDriven, ruleName: nil, ruleTier: nil, policyVersion: version,
                             demotedForStaleness: false, assetUnknown: assetUnknown, reason: reason)
+    }
+
+    /// Rebuilds `conditions` and `reasonPrefixes` from `rules`.
+    private mutating func prepare() {
+        conditions = rules.map(TierRule.Conditions.init)
+        reasonPrefixes = rules.flatMap { rule in
+            ActionKind.allCases.flatMap { action in
+                [rule.reasonPrefix(action: action, tier: rule.tier), rule.reasonPrefix(action: action, tier: .approval)]
+            }
+        }
+    }
+
+    private func reasonPrefixIndex(rule: Int, action: ActionKind, demoted: Bool) -> Int {
+        (rule * ActionKind.allCases.count + action.ordinal) * 2 + (demoted ? 1 : 0)
     }
 
     /// Problems that do not stop the policy from loading, in rule order:
