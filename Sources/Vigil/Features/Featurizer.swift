@@ -56,8 +56,10 @@ public struct Featurizer: Sendable {
         let contexts = values.withUnsafeMutableBufferPointer { buffer in
             let rows = SendablePointer(base: buffer.baseAddress!)
             return ParallelChunks.map(count: incidents.count, threads: threads, minimumChunk: 256, state: {}) { i, _ in
-                let context = self.context(for: incidents[i])
-                fill(UnsafeMutableBufferPointer(start: rows.base + i * width, count: width), incident: incidents[i], context: context)
+                var facts = entityFacts(incidents[i])
+                let context = self.context(from: &facts)
+                fill(UnsafeMutableBufferPointer(start: rows.base + i * width, count: width), incident: incidents[i], context: context,
+                     facts: facts)
                 return context
             }
         }
@@ -70,65 +72,75 @@ public struct Featurizer: Sendable {
 
     /// Asset and intel facts about one incident.
     public func context(for incident: Incident) -> Context {
+        var facts = entityFacts(incident)
+        return context(from: &facts)
+    }
+
+    /// What one pass over an incident's entities finds, for its context and its vector.
+    private struct EntityFacts {
         var hosts: [String] = [], ips: [String] = []
+        var userCount = 0, fileHashPresent = false, externalIP = false
+        /// Validated feeds per listed entity; the most, and the first entity in key order
+        /// with that many.
+        var intelHits: [EntityKey: Int] = [:], corroboration = 0, corroboratedEntity: EntityKey?
+    }
+
+    private func entityFacts(_ incident: Incident) -> EntityFacts {
+        var facts = EntityFacts()
         for entity in incident.entities {
             switch entity.kind {
-            case .host: hosts.append(entity.value)
-            case .ip: ips.append(entity.value)
-            default: break
+            case .host: facts.hosts.append(entity.value)
+            case .ip:
+                facts.ips.append(entity.value)
+                if !facts.externalIP && !Self.isPrivate(entity.value) { facts.externalIP = true }
+            case .user: facts.userCount += 1
+            case .fileHash: facts.fileHashPresent = true
+            case .domain, .url: break
+            }
+            if let intel, intel.isListed(entity) {
+                let n = intel.corroboration(of: entity)
+                facts.intelHits[entity] = n
+                if let current = facts.corroboratedEntity, n < facts.corroboration || (n == facts.corroboration && !(entity < current)) {
+                    continue
+                }
+                facts.corroboration = n
+                facts.corroboratedEntity = entity
             }
         }
+        return facts
+    }
+
+    /// The context from an incident's entity facts (sorts the host and IP lists in place).
+    private func context(from facts: inout EntityFacts) -> Context {
         var best: Asset?
         var unknown: [String] = []
+        // Sorted, so the first of equally critical assets is the same in every run.
+        facts.hosts.sort()
         if let assets {
-            // Sorted, so the first of equally critical assets is the same in every run.
-            hosts.sort()
-            ips.sort()
-            for host in hosts {
+            facts.ips.sort()
+            for host in facts.hosts {
                 if let a = assets.asset(hostname: host, ip: nil) {
                     if best.map({ a.criticality > $0.criticality }) ?? true { best = a }
                 } else {
                     unknown.append(host)
                 }
             }
-            for ip in ips {
+            for ip in facts.ips {
                 if let a = assets.asset(hostname: nil, ip: ip), best.map({ a.criticality > $0.criticality }) ?? true { best = a }
             }
         } else {
-            hosts.sort()
-            unknown = hosts
+            unknown = facts.hosts
         }
-        var hits: [EntityKey: Int] = [:]
-        var top = 0
-        var topEntity: EntityKey?
-        if let intel {
-            // The entity shown is the first in key order among those with the most feeds.
-            for entity in incident.entities where intel.isListed(entity) {
-                let n = intel.corroboration(of: entity)
-                hits[entity] = n
-                if let current = topEntity, n < top || (n == top && !(entity < current)) { continue }
-                top = n
-                topEntity = entity
-            }
-        }
-        return Context(asset: best, unknownHosts: unknown, corroboration: top, corroboratedEntity: topEntity, intelHits: hits)
+        return Context(asset: best, unknownHosts: unknown, corroboration: facts.corroboration, corroboratedEntity: facts.corroboratedEntity,
+                       intelHits: facts.intelHits)
     }
 
     /// Writes `incident`'s indicators into `v` (one row, zeroed).
-    private func fill(_ v: UnsafeMutableBufferPointer<Float>, incident: Incident, context: Context) {
+    private func fill(_ v: UnsafeMutableBufferPointer<Float>, incident: Incident, context: Context, facts: EntityFacts) {
         func set(_ n: FeatureSchema.Numeric, _ value: Float) { v[schema.column(n)] = value }
         func logScaled(_ count: Int, ceiling: Float) -> Float { min(1, log1p(Float(count)) / log1p(ceiling)) }
         let severity = incident.maxSeverity
-        var hostCount = 0, userCount = 0, fileHashPresent = false, externalIP = false
-        for entity in incident.entities {
-            switch entity.kind {
-            case .host: hostCount += 1
-            case .user: userCount += 1
-            case .fileHash: fileHashPresent = true
-            case .ip: if !externalIP && !Self.isPrivate(entity.value) { externalIP = true }
-            default: break
-            }
-        }
+        let hostCount = facts.hosts.count, userCount = facts.userCount
         // One pass over the alerts, read in place (copying an alert retains a dozen
         // strings and arrays); an incident's alerts mostly repeat one detection, so runs
         // of equal technique lists, rules and products are looked at once.
@@ -188,8 +200,8 @@ public struct Featurizer: Sendable {
         set(.criticalSeverity, severity >= 5 ? 1 : 0)
         set(.offHours, Float(offHours) / Float(max(alertCount, 1)))
         set(.entityCount, logScaled(incident.entities.count, ceiling: 1000))
-        set(.fileHashPresent, fileHashPresent ? 1 : 0)
-        set(.externalIP, externalIP ? 1 : 0)
+        set(.fileHashPresent, facts.fileHashPresent ? 1 : 0)
+        set(.externalIP, facts.externalIP ? 1 : 0)
         for t in techniques { v[schema.column(.technique, value: Self.parentTechnique(t))] = 1 }
         for t in tactics { v[schema.column(.tactic, value: t)] = 1 }
     }
