@@ -287,3 +287,25 @@ struct FeaturizerAgainstReferenceTests {
         return schema.name(ofColumn: index)
     }
 }
+
+struct ParallelChunksTests {
+    @Test(arguments: [0, 1, 7, 8, 9, 31, 1000])
+    func mapIsInInputOrderWhateverTheThreads(count: Int) {
+        for threads in [1, 2, 3, 8] {
+            for minimum in [1, 64] {
+                // Each chunk's state counts the items it has seen: the values show that every
+                // chunk is contiguous and starts from a fresh state.
+                let out = ParallelChunks.map(count: count, threads: threads, minimumChunk: minimum, state: { 0 }) { i, seen in
+                    seen += 1
+                    return (i * i, seen)
+                }
+                #expect(out.map(\.0) == (0..<count).map { $0 * $0 }, "\(count) items, \(threads) threads, minimum \(minimum)")
+                let ranges = ParallelChunks.ranges(count: count, threads: threads, minimumChunk: minimum)
+                #expect(out.map(\.1) == ranges.flatMap { r in (1...max(1, r.count)).prefix(r.count) })
+                #expect(ranges.count <= threads && ranges.reduce(0) { $0 + $1.count } == count)
+                #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+                #expect(count == 0 || ranges.count == 1 || ranges.allSatisfy { $0.count >= minimum })
+            }
+        }
+    }
+}
