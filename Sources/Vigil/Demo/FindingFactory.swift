@@ -34,18 +34,18 @@ struct FindingFactory: Sendable {
         victims = pool.filter { world.hosts[$0].kind == .workstation || world.hosts[$0].kind == .server }
     }
 
-    /// A background host: 15 % of alerts come from 25 noisy hosts (developer boxes, admin
-    /// workstations), the rest from any host, so entities recur and correlation has work.
+    /// A background host: 15 % of alerts come from 25 noisy hosts per 440 (developer boxes,
+    /// admin workstations), the rest from any host, so entities recur and correlation has work.
     @inline(__always)
     func pickHost(_ rng: inout ScenarioRandom) -> Int {
-        let noisy = min(25, backgroundHosts.count)
+        let noisy = min(25 * world.scale, backgroundHosts.count)
         return rng.chance(0.15) ? backgroundHosts[rng.below(noisy)] : backgroundHosts[rng.below(backgroundHosts.count)]
     }
 
     @inline(__always)
     func owner(of host: Int, _ rng: inout ScenarioRandom) -> Int {
         let u = world.hosts[host].user
-        return u >= 0 && rng.chance(0.92) ? u : rng.below(400)
+        return u >= 0 && rng.chance(0.92) ? u : rng.below(world.workstations.count)
     }
 
     /// An attacker IP index other than the scenario's three-feed address (history may reuse it).

@@ -69,6 +69,11 @@ struct ScenarioWorld: Sendable {
     static let maliciousIPCount = 400, maliciousDomainCount = 120, maliciousHashCount = 200
 
     let seed: UInt64
+    /// How many times the base estate (400 workstations and their staff, 40 servers) the
+    /// organisation is: 1 up to 100,000 alerts a day, then one more per 100,000, so that a
+    /// host sees about as many alerts a day at 1,000,000 alerts as at 100,000 (a SOC with a
+    /// million alerts a day watches thousands of hosts, not four hundred).
+    let scale: Int
     let hosts: [Host]
     let users: [User]
     /// Host index ranges by kind.
@@ -85,6 +90,8 @@ struct ScenarioWorld: Sendable {
 
     init(seed: UInt64, volume: Int) {
         self.seed = seed
+        scale = max(1, min(100, volume / 100_000))
+        let staff = 400 * scale
         benignPool = min(130_000, max(4_000, volume / 4))
         var rng = ScenarioRandom(seed: seed, stream: 0x5701D)
         let firsts = ["james", "mary", "robert", "patricia", "john", "jennifer", "michael", "linda", "david", "elizabeth",
@@ -106,8 +113,8 @@ struct ScenarioWorld: Sendable {
                         fragment: Array("{\"name\":".utf8) + JSONText.quotedBytes(name) + Array(",\"uid\":".utf8) + JSONText.quotedBytes(uid) + [0x7D],
                         quotedName: JSONText.quotedBytes(name))
         }
-        // 400 staff (one per workstation), then 5 executives.
-        while users.count < 400 {
+        // Staff (one per workstation), then 5 executives.
+        while users.count < staff {
             var name = "\(firsts[rng.below(firsts.count)].first!).\(lasts[rng.below(lasts.count)])"
             var n = 2
             while taken.contains(name) { name = "\(name.split(separator: "-")[0])-\(n)"; n += 1 }
@@ -126,7 +133,7 @@ struct ScenarioWorld: Sendable {
             hosts.append(Host(name: name, kind: kind, ips: ips, criticality: crit, tags: tags, owner: owner, dependants: dependants,
                               user: user, quotedName: JSONText.quotedBytes(name), deviceFragment: f))
         }
-        for k in 0..<400 {
+        for k in 0..<staff {
             add("ws-" + Self.pad(k + 1, 4), .workstation, [Self.ipv4(10, 20, UInt32(k / 250), UInt32(k % 250 + 1))], 1,
                 ["workstation"], users[k].name, user: k)
         }
@@ -142,13 +149,14 @@ struct ScenarioWorld: Sendable {
             ("srv-build", 4, 2, ["server", "ci"], "engineering", ["ci-pipeline"]),
             ("srv-print", 2, 2, ["server"], "it-operations", ["printing"]),
         ]
-        var serverIP: UInt32 = 10
+        var serverNumber: UInt32 = 0
         for (prefix, count, crit, tags, owner, deps) in roles {
-            for k in 1...count {
+            for k in 1...count * scale {
                 // Database and mail servers have a second (backup/replication network) address.
-                var ips = [Self.ipv4(10, 10, 0, serverIP)]
-                if crit == 3 { ips.append(Self.ipv4(10, 11, 0, serverIP)) }
-                serverIP += 1
+                let (c, d) = (serverNumber / 240, 10 + serverNumber % 240)
+                var ips = [Self.ipv4(10, 10, c, d)]
+                if crit == 3 { ips.append(Self.ipv4(10, 11, c, d)) }
+                serverNumber += 1
                 add("\(prefix)-" + Self.pad(k, 2), .server, ips, crit, tags, owner, deps)
             }
         }
@@ -166,7 +174,7 @@ struct ScenarioWorld: Sendable {
         }
         let dcs = pay.upperBound..<hosts.count
         for k in 1...5 {
-            let u = 400 + k - 1
+            let u = staff + k - 1
             add("exec-laptop-0\(k)", .executiveLaptop, [Self.ipv4(10, 30, 0, UInt32(10 + k)), Self.ipv4(10, 31, 0, UInt32(10 + k))],
                 3, ["executive"], users[u].name, ["executive-office"], user: u)
         }
