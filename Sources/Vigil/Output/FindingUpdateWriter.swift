@@ -31,7 +31,7 @@ public struct FindingUpdateWriter: Sendable {
         b.raw(",\"risk_level_id\":")
         b.int(Self.riskLevel(e.riskScore))
         b.raw(",\"confidence_score\":")
-        b.int(Int((Double(e.confidence) * 100).rounded()))
+        b.int(a.confidenceScore)
         let head = b.bytes
 
         b.removeAll()
@@ -39,20 +39,13 @@ public struct FindingUpdateWriter: Sendable {
         b.quoted(a.incident.id)
         b.raw(",\"data\":{\"alerts\":")
         b.int(a.incident.alerts.count)
-        b.raw(",\"family\":")
-        b.quoted(a.family.family.name)
-        b.raw(",\"tier\":")
-        b.int(a.tier.rawValue)
+        Self.appendFamilyAndTier(a, to: b)
         b.raw("}}")
         for p in e.precedents {
             b.raw(",{\"name\":\"vigil.precedent\",\"type\":\"similar_closed_case\",\"value\":")
             b.quoted(p.incidentID)
-            b.raw(",\"data\":{\"similarity\":")
-            b.fixed(Double(p.similarity), decimals: 3)
-            b.raw(",\"verdict\":")
-            b.quoted(p.verdict)
-            b.raw(",\"action_taken\":")
-            if let action = p.actionTaken { b.quoted(action) } else { b.raw("null") }
+            b.raw(",\"data\":{")
+            b.precedentOutcome(p, decimals: 3)
             b.raw("}}")
         }
         for (entity, feeds) in a.context.intelHits.sorted(by: { $0.key < $1.key }) {
@@ -193,6 +186,14 @@ public struct FindingUpdateWriter: Sendable {
     /// incident record carries their text.
     static func limitationReference(family: String, index: Int) -> String { "catalogue:\(family)#\(index + 1)" }
 
+    /// `,"family":"…","tier":N`, in the incident enrichment and in `unmapped.vigil`.
+    private static func appendFamilyAndTier(_ a: IncidentAssessment, to b: TextBuffer) {
+        b.raw(",\"family\":")
+        b.quoted(a.family.family.name)
+        b.raw(",\"tier\":")
+        b.int(a.tier.rawValue)
+    }
+
     /// The compact `unmapped.vigil` object (see the type's documentation).
     private func writeVigilObject(_ a: IncidentAssessment, to b: TextBuffer) {
         let e = a.explanation
@@ -200,63 +201,35 @@ public struct FindingUpdateWriter: Sendable {
         b.quoted(a.incident.id)
         b.raw(",\"incident_alerts\":")
         b.int(a.incident.alerts.count)
-        b.raw(",\"family\":")
-        b.quoted(a.family.family.name)
-        b.raw(",\"tier\":")
-        b.int(a.tier.rawValue)
+        Self.appendFamilyAndTier(a, to: b)
         if let version = a.recommendations.first?.decision.policyVersion {
             b.raw(",\"policy_version\":")
             b.quoted(version)
         }
         b.raw(",\"recommendations\":[")
-        for (i, r) in a.recommendations.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
-            b.raw("{\"action\":\"")
-            b.text(r.action.kind.rawValue)
-            b.raw("\",\"target\":")
-            if let t = r.target { b.quoted(t.description) } else { b.raw("null") }
-            b.raw(",\"tier\":")
-            b.int(r.decision.tier.rawValue)
-            b.raw(",\"rule\":")
-            if let rule = r.decision.ruleName { b.quoted(rule) } else { b.raw("null") }
+        b.commaSeparated(a.recommendations) { r in
+            b.recommendationOpening(r)
             if r.decision.demotedForStaleness { b.raw(",\"demoted_for_staleness\":true") }
             b.raw(",\"reversible\":")
             b.bool(r.action.reversible)
             b.byte(UInt8(ascii: "}"))
         }
         b.raw("],\"explanation\":{\"indicators\":[")
-        for (i, indicator) in e.indicators.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
-            b.raw("{\"indicator\":")
-            b.quoted(indicator.name)
-            b.raw(",\"contribution\":")
-            b.fixed(Double(indicator.contribution), decimals: 3)
+        b.commaSeparated(e.indicators) { indicator in
+            b.indicatorOpening(indicator, decimals: 3)
             b.byte(UInt8(ascii: "}"))
         }
-        b.raw("],\"confidence\":")
-        b.fixed(Double(e.confidence), decimals: 4)
-        b.raw(",\"logistic_probability\":")
-        b.fixed(Double(e.logisticProbability), decimals: 4)
-        b.raw(",\"precedent_vote\":")
-        b.fixed(Double(e.precedentVote), decimals: 4)
-        b.raw(",\"model_version\":")
-        b.quoted(e.modelVersion)
+        b.raw("],")
+        b.modelScores(e)
         b.raw(",\"precedents\":[")
-        for (i, p) in e.precedents.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
-            b.quoted(p.incidentID)
-        }
+        b.commaSeparated(e.precedents) { b.quoted($0.incidentID) }
         b.raw("],\"limitations\":[")
-        let catalogue = a.family.family.limitations
-        let fromCatalogue = e.limitations.starts(with: catalogue) ? catalogue.count : 0
-        for (i, text) in e.limitations.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
+        let fromCatalogue = a.catalogueLimitationCount
+        b.commaSeparated(e.limitations.enumerated()) { (i, text) in
             b.quoted(i < fromCatalogue ? Self.limitationReference(family: a.family.family.name, index: i) : text)
         }
-        b.raw("],\"impact_of_not_acting\":")
-        b.quoted(e.impactOfNotActing)
-        b.raw(",\"risk_score\":")
-        b.int(e.riskScore)
+        b.raw("],")
+        b.impactOfNotActing(e)
         b.raw("}}")
     }
 }

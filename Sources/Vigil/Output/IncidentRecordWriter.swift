@@ -34,20 +34,11 @@ public struct IncidentRecordWriter: Sendable {
         b.raw(",\"last_time\":")
         b.int(Int(incident.lastMs))
         b.raw(",\"finding_uids\":[")
-        for (i, alert) in incident.alerts.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
-            b.quoted(alert.uid)
-        }
+        b.commaSeparated(incident.alerts) { b.quoted($0.uid) }
         b.raw("],\"hosts\":[")
-        for (i, host) in incident.hosts.sorted().enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
-            b.quoted(host)
-        }
+        b.commaSeparated(incident.hosts.sorted()) { b.quoted($0) }
         b.raw("],\"linked_by\":[")
-        for (i, entity) in incident.linkingEntities.sorted().enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
-            b.quoted(entity.description)
-        }
+        b.commaSeparated(incident.linkingEntities.sorted()) { b.quoted($0.description) }
         b.raw("],\"family\":{\"name\":")
         b.quoted(a.family.family.name)
         b.raw(",\"matched_on\":")
@@ -57,19 +48,11 @@ public struct IncidentRecordWriter: Sendable {
         b.raw(",\"risk_score\":")
         b.int(e.riskScore)
         b.raw(",\"confidence_score\":")
-        b.int(Int((Double(e.confidence) * 100).rounded()))
+        b.int(a.confidenceScore)
         b.raw(",\"recommendations\":[")
-        for (i, r) in a.recommendations.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
+        b.commaSeparated(a.recommendations) { r in
             let d = r.decision
-            b.raw("{\"action\":\"")
-            b.text(r.action.kind.rawValue)
-            b.raw("\",\"target\":")
-            if let t = r.target { b.quoted(t.description) } else { b.raw("null") }
-            b.raw(",\"tier\":")
-            b.int(d.tier.rawValue)
-            b.raw(",\"rule\":")
-            if let rule = d.ruleName { b.quoted(rule) } else { b.raw("null") }
+            b.recommendationOpening(r)
             b.raw(",\"rule_tier\":")
             if let t = d.ruleTier { b.int(t.rawValue) } else { b.raw("null") }
             b.raw(",\"policy_version\":")
@@ -89,44 +72,27 @@ public struct IncidentRecordWriter: Sendable {
             b.byte(UInt8(ascii: "}"))
         }
         b.raw("],\"explanation\":{\"indicators\":[")
-        for (i, indicator) in e.indicators.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
-            b.raw("{\"indicator\":")
-            b.quoted(indicator.name)
-            b.raw(",\"contribution\":")
-            b.fixed(Double(indicator.contribution), decimals: 4)
+        b.commaSeparated(e.indicators) { indicator in
+            b.indicatorOpening(indicator, decimals: 4)
             b.raw(",\"column\":")
             b.int(indicator.column)
             b.byte(UInt8(ascii: "}"))
         }
-        b.raw("],\"confidence\":")
-        b.fixed(Double(e.confidence), decimals: 4)
-        b.raw(",\"logistic_probability\":")
-        b.fixed(Double(e.logisticProbability), decimals: 4)
-        b.raw(",\"precedent_vote\":")
-        b.fixed(Double(e.precedentVote), decimals: 4)
-        b.raw(",\"model_version\":")
-        b.quoted(e.modelVersion)
+        b.raw("],")
+        b.modelScores(e)
         b.raw(",\"precedents\":[")
-        for (i, p) in e.precedents.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
+        b.commaSeparated(e.precedents) { p in
             b.raw("{\"incident_uid\":")
             b.quoted(p.incidentID)
             b.raw(",\"title\":")
             b.quoted(p.title)
-            b.raw(",\"similarity\":")
-            b.fixed(Double(p.similarity), decimals: 4)
-            b.raw(",\"verdict\":")
-            b.quoted(p.verdict)
-            b.raw(",\"action_taken\":")
-            if let action = p.actionTaken { b.quoted(action) } else { b.raw("null") }
+            b.byte(UInt8(ascii: ","))
+            b.precedentOutcome(p, decimals: 4)
             b.byte(UInt8(ascii: "}"))
         }
         b.raw("],\"limitations\":[")
-        let catalogue = a.family.family.limitations
-        let fromCatalogue = e.limitations.starts(with: catalogue) ? catalogue.count : 0
-        for (i, text) in e.limitations.enumerated() {
-            if i > 0 { b.byte(UInt8(ascii: ",")) }
+        let fromCatalogue = a.catalogueLimitationCount
+        b.commaSeparated(e.limitations.enumerated()) { (i, text) in
             b.raw("{\"id\":")
             if i < fromCatalogue {
                 b.quoted(FindingUpdateWriter.limitationReference(family: a.family.family.name, index: i))
@@ -137,10 +103,8 @@ public struct IncidentRecordWriter: Sendable {
             b.quoted(text)
             b.byte(UInt8(ascii: "}"))
         }
-        b.raw("],\"impact_of_not_acting\":")
-        b.quoted(e.impactOfNotActing)
-        b.raw(",\"risk_score\":")
-        b.int(e.riskScore)
+        b.raw("],")
+        b.impactOfNotActing(e)
         b.raw("}}")
     }
 }

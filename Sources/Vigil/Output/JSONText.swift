@@ -173,6 +173,17 @@ final class TextBuffer {
     @inline(__always)
     func bool(_ v: Bool) { v ? raw("true") : raw("false") }
 
+    /// Each of `items` written by `write`, separated by commas (the brackets are the caller's).
+    @inline(__always)
+    func commaSeparated<S: Sequence>(_ items: S, _ write: (S.Element) -> Void) {
+        var first = true
+        for item in items {
+            if !first { byte(UInt8(ascii: ",")) }
+            first = false
+            write(item)
+        }
+    }
+
     /// Text copied unescaped (ASCII the caller knows needs no escaping, or CSV fields).
     func text(_ s: String) {
         var s = s
