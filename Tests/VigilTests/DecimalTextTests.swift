@@ -55,9 +55,45 @@ struct DecimalTextTests {
     }
 
     @Test func moreDecimalsThanTheFastPathTakeGoToFoundation() {
+        let places = DecimalText.maximumPlaces + 1
         for v in [0.1, 1.0 / 3, -2.5, 1e-20] {
-            #expect(DecimalText.fixed(v, places: 9) == String(format: "%.9f", v))
+            #expect(DecimalText.fixed(v, places: places) == String(format: "%.\(places)f", v))
         }
+    }
+
+    /// The JSON output's numbers (`TextBuffer.fixed`) are the same digits with trailing
+    /// zeros dropped and no negative zero, except that exact halves go away from zero.
+    @Test(arguments: [0, 3, 4, 9])
+    func jsonNumbersArePrintfDigitsTrimmed(places: Int) {
+        for v in Self.edges + Self.floats + Self.randoms + OutputTextTests.values where v.isFinite && abs(v) < 1e15 {
+            let scaled = abs(v) * pow(10, Double(places))
+            if scaled == scaled.rounded(.down) + 0.5 { continue }  // an exact half (when exact)
+            var expected = String(format: "%.\(places)f", v)
+            if expected.contains(".") {
+                while expected.hasSuffix("0") { expected.removeLast() }
+                if expected.hasSuffix(".") { expected.removeLast() }
+            }
+            if expected == "-0" { expected = "0" }
+            #expect(jsonNumber(v, places: places) == expected, "\(v) at \(places) places")
+        }
+    }
+
+    @Test func jsonNumbersRoundExactHalvesAwayFromZero() {
+        #expect(jsonNumber(0.5, places: 0) == "1")
+        #expect(jsonNumber(2.5, places: 0) == "3")
+        #expect(jsonNumber(-2.5, places: 0) == "-3")
+        #expect(jsonNumber(0.0625, places: 3) == "0.063")
+        #expect(jsonNumber(-0.0625, places: 3) == "-0.063")
+        #expect(jsonNumber(0.03125, places: 4) == "0.0313")
+        #expect(jsonNumber(2.675, places: 2) == "2.67", "2.675 is stored as 2.67499999…: not a half")
+        #expect(jsonNumber(-0.00004, places: 4) == "0")
+        #expect(jsonNumber(-0.0, places: 3) == "0")
+    }
+
+    private func jsonNumber(_ v: Double, places: Int) -> String {
+        let b = TextBuffer(capacity: 32)
+        b.fixed(v, decimals: places)
+        return String(decoding: b.bytes, as: UTF8.self)
     }
 
     @Test func thresholdTextMatchesTheFormatterItReplaced() {

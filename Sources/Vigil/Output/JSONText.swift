@@ -144,30 +144,18 @@ final class TextBuffer {
         }
     }
 
-    /// `v` rounded to `decimals` places (0...9), trailing zeros dropped (`0.5`, `2`,
-    /// `-0.125`). JSON has no NaN or infinity: those are written as 0. Magnitudes of 1e15
-    /// and above, where fixed notation means nothing, are written in exponent form.
+    /// `v` rounded to `decimals` places (0...9), exact halves away from zero, trailing zeros
+    /// dropped (`0.5`, `2`, `-0.125`), no negative zero (see `DecimalText.withJSONNumber`).
+    /// JSON has no NaN or infinity: those are written as 0. Magnitudes of 1e15 and above,
+    /// where fixed notation means nothing, are written in exponent form.
     func fixed(_ v: Double, decimals: Int) {
         guard v.isFinite else { byte(0x30); return }
-        let d = max(0, min(9, decimals))
-        var scale = 1.0
-        for _ in 0..<d { scale *= 10 }
-        let scaled = (abs(v) * scale).rounded()
-        guard scaled < 1e18, abs(v) < 1e15 else {
+        guard abs(v) < 1e15 else {
             // Whole numbers as integers; others in Swift's shortest round-trip form.
             if v == v.rounded(), abs(v) < 9e18 { int(Int(v)) } else { text("\(v)") }
             return
         }
-        let units = UInt64(scaled)
-        let p = UInt64(scale)
-        var frac = units % p
-        if units != 0 && v < 0 { byte(0x2D) }
-        int(Int(units / p))
-        guard frac != 0 else { return }
-        var digits = d
-        while frac % 10 == 0 { frac /= 10; digits -= 1 }
-        byte(0x2E)
-        int(Int(frac), width: digits)
+        DecimalText.withJSONNumber(v, places: max(0, min(9, decimals))) { raw($0) }
     }
 
     @inline(__always)
