@@ -212,48 +212,17 @@ enum JSONTree: Sendable, Equatable {
 
         mutating func number() throws(SyntaxError) -> JSONTree {
             let start = i
-            var isInteger = true
-            if bytes[i] == UInt8(ascii: "-") { i += 1 }
-            func digits(_ p: inout Parser) -> Int {
-                let s = p.i
-                while p.i < p.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.bytes[p.i]) { p.i += 1 }
-                return p.i - s
-            }
-            let intStart = i
-            let n = digits(&self)
-            guard n > 0 else { throw fail("invalid number") }
-            if n > 1, bytes[intStart] == UInt8(ascii: "0") { throw fail("invalid number (leading zero)", at: intStart) }
-            if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-                isInteger = false
-                i += 1
-                guard digits(&self) > 0 else { throw fail("invalid number (no digits after '.')") }
-            }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-                isInteger = false
-                i += 1
-                if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-                guard digits(&self) > 0 else { throw fail("invalid number (no digits in exponent)") }
-            }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-            guard let d = Double(text), d.isFinite else { throw fail("number out of range", at: start) }
-            return .number(d, isInteger: isInteger)
+            let token: (end: Int, isInteger: Bool, value: Double?)
+            do { token = try JSONLexer.number(in: bytes, at: start) } catch { throw fail(error.reason, at: error.offset) }
+            i = token.end
+            guard let d = token.value else { throw fail("number out of range", at: start) }
+            return .number(d, isInteger: token.isInteger)
         }
 
         mutating func hex4() throws(SyntaxError) -> UInt32 {
-            guard i + 4 <= bytes.count else { throw fail("truncated \\u escape") }
-            var v: UInt32 = 0
-            for _ in 0..<4 {
-                let c = bytes[i]
-                let d: UInt8
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
-                default: throw fail("invalid \\u escape")
-                }
-                v = v << 4 | UInt32(d)
-                i += 1
-            }
+            let v: UInt32
+            do { v = try JSONLexer.hex4(in: bytes, at: i) } catch { throw fail(error.reason, at: error.offset) }
+            i += 4
             return v
         }
 
@@ -282,13 +251,8 @@ enum JSONTree: Sendable, Equatable {
                 guard i < bytes.count else { break }
                 let e = bytes[i]
                 i += 1
+                if let byte = JSONLexer.escaped(e) { out.append(byte); continue }
                 switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar) {

@@ -165,30 +165,13 @@ struct ConfigJSON: Sendable {
 
         mutating func parseNumber() throws(ParseError) -> ConfigJSON {
             let start = index
-            var isInteger = true
-            if bytes[index] == UInt8(ascii: "-") { index += 1 }
-            func digits(_ p: inout Parser) -> Int {
-                let s = p.index
-                while p.index < p.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.bytes[p.index]) { p.index += 1 }
-                return p.index - s
+            let token: (end: Int, isInteger: Bool, value: Double?)
+            do { token = try JSONLexer.number(in: bytes, at: start) } catch { throw fail(error.reason) }
+            index = token.end
+            guard let value = token.value else {
+                throw fail("number \(String(decoding: bytes[start..<index], as: UTF8.self)) is out of range")
             }
-            let intStart = index
-            guard digits(&self) > 0 else { throw fail("invalid number") }
-            if bytes[intStart] == UInt8(ascii: "0"), index - intStart > 1 { throw fail("invalid number (leading zero)") }
-            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-                isInteger = false
-                index += 1
-                guard digits(&self) > 0 else { throw fail("invalid number (no digits after '.')") }
-            }
-            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-                isInteger = false
-                index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-                guard digits(&self) > 0 else { throw fail("invalid number (no digits in exponent)") }
-            }
-            let text = String(decoding: bytes[start..<index], as: UTF8.self)
-            guard let value = Double(text), value.isFinite else { throw fail("number \(text) is out of range") }
-            return ConfigJSON(value: .number(value, isInteger: isInteger), line: line)
+            return ConfigJSON(value: .number(value, isInteger: token.isInteger), line: line)
         }
 
         mutating func parseString() throws(ParseError) -> String {
@@ -206,15 +189,8 @@ struct ConfigJSON: Sendable {
                     guard index < bytes.count else { throw fail("unterminated string (truncated?)") }
                     let e = bytes[index]
                     index += 1
+                    if let byte = JSONLexer.escaped(e) { out.append(byte); continue }
                     switch e {
-                    case UInt8(ascii: "\""): out.append(0x22)
-                    case UInt8(ascii: "\\"): out.append(0x5C)
-                    case UInt8(ascii: "/"): out.append(0x2F)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
                     case UInt8(ascii: "u"):
                         var scalar = try hex4()
                         if (0xD800...0xDBFF).contains(scalar) {
@@ -240,20 +216,9 @@ struct ConfigJSON: Sendable {
         }
 
         mutating func hex4() throws(ParseError) -> UInt32 {
-            guard index + 4 <= bytes.count else { throw fail("truncated \\u escape") }
-            var v: UInt32 = 0
-            for _ in 0..<4 {
-                let c = bytes[index]
-                index += 1
-                let d: UInt32
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
-                default: throw fail("invalid \\u escape")
-                }
-                v = v << 4 | d
-            }
+            let v: UInt32
+            do { v = try JSONLexer.hex4(in: bytes, at: index) } catch { throw fail(error.reason) }
+            index += 4
             return v
         }
     }
