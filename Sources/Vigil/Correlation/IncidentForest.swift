@@ -280,23 +280,7 @@ struct IncidentForest: Sendable {
     /// incident (equal entities with different bytes only miss the shortcut).
     private static func quickHash(_ entity: EntityKey) -> UInt64 {
         let seed = UInt64(Correlator.bit(entity.kind))
-        return entity.value.utf8.withContiguousStorageIfAvailable { bytes -> UInt64 in
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* (seed &+ UInt64(bytes.count))
-            let raw = UnsafeRawBufferPointer(bytes)
-            var i = 0
-            while i + 8 <= raw.count {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 32
-                i += 8
-            }
-            var tail: UInt64 = 0
-            while i < raw.count {
-                tail = tail << 8 | UInt64(raw[i])
-                i += 1
-            }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-            return h ^ (h >> 29)
-        } ?? seed
+        return entity.value.utf8.withContiguousStorageIfAvailable { ByteHash.hash($0, seed: seed) } ?? seed
     }
 
     /// Advances past nodes of closed incidents and drops them once they outnumber the live

@@ -27,7 +27,7 @@ final class StringInterner {
     /// The string for `bytes` (valid UTF-8), shared with earlier equal inputs. O(bytes.count).
     func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if bytes.count <= 15 { return String(decoding: bytes, as: UTF8.self) } // small strings are inline: no allocation
-        let h = Self.hash(bytes, seed: 0) | 1 // never 0, the empty slot's hash
+        let h = ByteHash.hash(bytes, seed: 0) | 1 // never 0, the empty slot's hash
         let slot = Int(truncatingIfNeeded: h >> 7) & (Self.slotCount - 1)
         if stringHashes[slot] == h, Self.equal(stringValues[slot], bytes) { return stringValues[slot] }
         let s = String(decoding: bytes, as: UTF8.self)
@@ -39,7 +39,7 @@ final class StringInterner {
     /// `EntityKey(kind, text)` for `bytes`, shared with earlier equal inputs of that kind
     /// (`index` is the kind's number; nil when the value normalises to empty). O(bytes.count).
     func entity(_ kind: EntityKind, index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> EntityKey? {
-        let h = Self.hash(bytes, seed: UInt64(index) &+ 1) | 1
+        let h = ByteHash.hash(bytes, seed: UInt64(index) &+ 1) | 1
         let slot = Int(truncatingIfNeeded: h >> 7) & (Self.slotCount - 1)
         if keyHashes[slot] == h, keyValues[slot]?.kind == kind, Self.equal(keyRaws[slot], bytes) { return keyValues[slot] }
         let raw = String(decoding: bytes, as: UTF8.self)
@@ -54,26 +54,5 @@ final class StringInterner {
         s.utf8.withContiguousStorageIfAvailable { stored in
             stored.count == bytes.count && (bytes.count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
         } ?? s.utf8.elementsEqual(bytes)
-    }
-
-    // 8 bytes at a time, multiply-xorshift mixing; not cryptographic (collisions only cost a miss).
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* (seed &+ UInt64(bytes.count))
-        let raw = UnsafeRawBufferPointer(bytes)
-        var i = 0
-        while i + 8 <= raw.count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < raw.count {
-            tail |= UInt64(raw[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        return h ^ (h >> 29)
     }
 }
