@@ -43,16 +43,20 @@ struct DemoCommand {
             "--rejects", folder + "/rejects.ndjson"]))
         var checker = ScenarioChecker(manifest: manifest)
         var scored: [String: Float] = [:]  // alert uid → incident confidence
+        var incidents: [(confidence: Float, uids: [String])] = []
         let now = Date(timeIntervalSince1970: Double(manifest.dayStartMs) / 1000 + 86_400)
         try triage.run(now: now, inspect: { assessment in
             checker.observe(assessment)
             for alert in assessment.incident.alerts { scored[alert.uid] = assessment.explanation.confidence }
+            incidents.append((assessment.explanation.confidence, assessment.incident.alerts.map(\.uid)))
         })
 
         print("[4/4] checking the day's scenarios and the ground truth …")
         let results = checker.verdicts()
         for r in results { print("  \(r.passed ? "✓" : "✗") \(r.name): \(r.detail)") }
-        try GroundTruth(path: manifest.truthPath).report(scored: scored)
+        let truth = try GroundTruth(path: manifest.truthPath)
+        try truth.report(scored: scored)
+        try truth.report(incidents: incidents)
         print("explain any finding or incident: .build/release/vigil explain <uid> --findings \(folder)/findings.ndjson --incidents \(folder)/incidents.ndjson")
         let failed = results.filter { !$0.passed }
         if !failed.isEmpty {
@@ -85,6 +89,15 @@ struct GroundTruth {
         print("  against ground truth, per alert (incident confidence): \(m)")
         let missing = labels.count - uids.count
         if missing > 0 { print("  \(missing) alerts had no assessment (rejected or unscored)") }
+    }
+
+    /// The same per incident: an incident is a true positive when any of its alerts is.
+    func report(incidents: [(confidence: Float, uids: [String])]) throws {
+        guard !incidents.isEmpty else { return }
+        let y = incidents.map { $0.uids.contains { labels[$0] == true } ? Float(1) : 0 }
+        let m = try ClassificationMetrics(probabilities: incidents.map(\.confidence), labels: y)
+        print(String(format: "  against ground truth, per incident (malicious if any alert is): %@; true share %.1f %%",
+                     m.description, 100 * Double(m.positives) / Double(max(m.count, 1))))
     }
 }
 
