@@ -71,23 +71,10 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
     /// The model and precedents a training run produced, ready to write.
     public init(_ result: CaseTrainer.Result, schema: FeatureSchema, precedentsFile: String, trainedAt: Date = Date()) {
-        format = Self.currentFormat
-        featureSchema = schema.id
-        width = schema.width
-        weights = result.model.logistic.weights
-        bias = result.model.logistic.bias
-        blendWeights = result.model.blend.weights
-        blendBias = result.model.blend.bias
-        calibration = result.model.calibration
-        k = result.model.k
-        self.trainedAt = ISO8601DateFormatter().string(from: trainedAt)
-        trainingDataSha256 = result.dataSHA256
-        trainingIncidents = result.trainingIncidents
-        heldOutIncidents = result.heldOutIncidents
+        self.init(result.model, report: result.report, featureSchema: schema.id, width: schema.width,
+                  trainingDataSha256: result.dataSHA256, trainingIncidents: result.trainingIncidents,
+                  heldOutIncidents: result.heldOutIncidents, precedentsFile: precedentsFile, trainedAt: trainedAt)
         unlabelledIncidents = result.unlabelledIncidents
-        metrics = ["logistic": Metrics(result.report.logistic), "knn": Metrics(result.report.nearestNeighbors),
-                   "combined": Metrics(result.report.combined)]
-        self.precedentsFile = precedentsFile
         cases = result.cases
         commonEntities = result.commonEntities.map(\.description)
         measuredOn = result.measuredOn
@@ -97,31 +84,41 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
     /// A tabular model ready to write; `trainingIncidents` and `heldOutIncidents` count rows.
     public init(_ result: TabularTrainer.Result, precedentsFile: String, trainedAt: Date = Date()) {
-        format = Self.currentFormat
-        featureSchema = result.schema.id
-        width = result.schema.width
-        weights = result.model.logistic.weights
-        bias = result.model.logistic.bias
-        blendWeights = result.model.blend.weights
-        blendBias = result.model.blend.bias
-        calibration = result.model.calibration
-        k = result.model.k
-        self.trainedAt = ISO8601DateFormatter().string(from: trainedAt)
-        trainingDataSha256 = result.dataSHA256
-        trainingIncidents = result.trainingRows
-        heldOutIncidents = result.heldOutRows
-        unlabelledIncidents = 0
-        metrics = ["logistic": Metrics(result.report.logistic), "knn": Metrics(result.report.nearestNeighbors),
-                   "combined": Metrics(result.report.combined)]
-        self.precedentsFile = precedentsFile
-        cases = []
-        commonEntities = []
+        self.init(result.model, report: result.report, featureSchema: result.schema.id, width: result.schema.width,
+                  trainingDataSha256: result.dataSHA256, trainingIncidents: result.trainingRows,
+                  heldOutIncidents: result.heldOutRows, precedentsFile: precedentsFile, trainedAt: trainedAt)
         tabular = result.schema
         scoringSignal = result.scoringSignal
         rejectedRows = result.rejectedRows
         measuredOn = result.measuredOn
         testDataSha256 = result.testSHA256
         testCases = result.testRows > 0 ? result.testRows : nil
+    }
+
+    /// What both kinds of model file hold of a fitted model: its parameters, metrics and
+    /// provenance; no cases, common entities or unlabelled incidents.
+    private init(_ model: ConfidenceModel, report: ComparisonReport, featureSchema: String, width: Int,
+                 trainingDataSha256: String, trainingIncidents: Int, heldOutIncidents: Int,
+                 precedentsFile: String, trainedAt: Date) {
+        format = Self.currentFormat
+        self.featureSchema = featureSchema
+        self.width = width
+        weights = model.logistic.weights
+        bias = model.logistic.bias
+        blendWeights = model.blend.weights
+        blendBias = model.blend.bias
+        calibration = model.calibration
+        k = model.k
+        self.trainedAt = ISO8601DateFormatter().string(from: trainedAt)
+        self.trainingDataSha256 = trainingDataSha256
+        self.trainingIncidents = trainingIncidents
+        self.heldOutIncidents = heldOutIncidents
+        unlabelledIncidents = 0
+        metrics = ["logistic": Metrics(report.logistic), "knn": Metrics(report.nearestNeighbors),
+                   "combined": Metrics(report.combined)]
+        self.precedentsFile = precedentsFile
+        cases = []
+        commonEntities = []
     }
 
     /// Writes `path` (JSON, atomically) and the precedent index beside it.
