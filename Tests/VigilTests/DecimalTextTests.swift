@@ -98,7 +98,7 @@ struct DecimalTextTests {
 
     @Test func thresholdTextMatchesTheFormatterItReplaced() {
         for v in Self.edges + Self.floats + Self.randoms {
-            let expected = foundationThresholdText(v)
+            let expected = referenceThresholdText(v)
             #expect(DecimalText.threshold(v) == expected, "\(v)")
             #expect(thresholdText(v) == expected, "\(v)")
         }
@@ -118,16 +118,6 @@ struct DecimalTextTests {
         s += " × "
         DecimalText.appendFixed(99.5, places: 0, to: &s)
         #expect(s == "confidence 0.25 × 100")
-    }
-
-    /// `thresholdText` as it was, on Foundation's formatter.
-    private func foundationThresholdText(_ v: Double) -> String {
-        if v.isNaN { return "NaN" }
-        if v.rounded() == v, abs(v) < 1e15 { return String(Int(v)) }
-        var s = String(format: "%.3f", v)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
     }
 }
 
