@@ -42,21 +42,17 @@ struct DemoCommand {
             "--model", folder + "/model.json", "--out", folder + "/findings.ndjson", "--incidents", folder + "/incidents.ndjson",
             "--rejects", folder + "/rejects.ndjson"]))
         var checker = ScenarioChecker(manifest: manifest)
-        var scored: [String: Float] = [:]  // alert uid → incident confidence
         var incidents: [(confidence: Float, uids: [String])] = []
         let now = Date(timeIntervalSince1970: Double(manifest.dayStartMs) / 1000 + 86_400)
         try triage.run(now: now, inspect: { assessment in
             checker.observe(assessment)
-            for alert in assessment.incident.alerts { scored[alert.uid] = assessment.explanation.confidence }
             incidents.append((assessment.explanation.confidence, assessment.incident.alerts.map(\.uid)))
         })
 
         print("[4/4] checking the day's scenarios and the ground truth …")
         let results = checker.verdicts()
         for r in results { print("  \(r.passed ? "✓" : "✗") \(r.name): \(r.detail)") }
-        let truth = try GroundTruth(path: manifest.truthPath)
-        try truth.report(scored: scored)
-        try truth.report(incidents: incidents)
+        try GroundTruth(path: manifest.truthPath).report(incidents: incidents)
         print("explain any finding or incident: .build/release/vigil explain <uid> --findings \(folder)/findings.ndjson --incidents \(folder)/incidents.ndjson")
         let failed = results.filter { !$0.passed }
         if !failed.isEmpty {
@@ -81,7 +77,11 @@ struct GroundTruth {
         self.labels = labels
     }
 
-    func report(scored: [String: Float]) throws {
+    /// Per alert (each alert carries its incident's confidence), then per incident (an
+    /// incident is a true positive when any of its alerts is).
+    func report(incidents: [(confidence: Float, uids: [String])]) throws {
+        var scored: [String: Float] = [:]
+        for incident in incidents { for uid in incident.uids { scored[uid] = incident.confidence } }
         let uids = labels.keys.filter { scored[$0] != nil }.sorted()
         let p = uids.map { scored[$0]! }, y = uids.map { labels[$0]! ? Float(1) : 0 }
         guard !uids.isEmpty else { print("  no scored alerts to compare with the ground truth"); return }
@@ -89,15 +89,10 @@ struct GroundTruth {
         print("  against ground truth, per alert (incident confidence): \(m)")
         let missing = labels.count - uids.count
         if missing > 0 { print("  \(missing) alerts had no assessment (rejected or unscored)") }
-    }
-
-    /// The same per incident: an incident is a true positive when any of its alerts is.
-    func report(incidents: [(confidence: Float, uids: [String])]) throws {
-        guard !incidents.isEmpty else { return }
-        let y = incidents.map { $0.uids.contains { labels[$0] == true } ? Float(1) : 0 }
-        let m = try ClassificationMetrics(probabilities: incidents.map(\.confidence), labels: y)
+        let incidentLabels = incidents.map { $0.uids.contains { labels[$0] == true } ? Float(1) : 0 }
+        let perIncident = try ClassificationMetrics(probabilities: incidents.map(\.confidence), labels: incidentLabels)
         print(String(format: "  against ground truth, per incident (malicious if any alert is): %@; true share %.1f %%",
-                     m.description, 100 * Double(m.positives) / Double(max(m.count, 1))))
+                     perIncident.description, 100 * Double(perIncident.positives) / Double(max(perIncident.count, 1))))
     }
 }
 

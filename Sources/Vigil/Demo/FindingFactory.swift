@@ -34,8 +34,9 @@ struct FindingFactory: Sendable {
         victims = pool.filter { world.hosts[$0].kind == .workstation || world.hosts[$0].kind == .server }
     }
 
-    /// A background host: 15 % of alerts come from 25 noisy hosts per 440 (developer boxes,
-    /// admin workstations), the rest from any host, so entities recur and correlation has work.
+    /// A background host: 15 % of alerts come from 25 noisy hosts per 400 workstations of the
+    /// estate (developer boxes, admin workstations), the rest from any host, so entities
+    /// recur and correlation has work.
     @inline(__always)
     func pickHost(_ rng: inout ScenarioRandom) -> Int {
         let noisy = min(25 * world.scale, backgroundHosts.count)

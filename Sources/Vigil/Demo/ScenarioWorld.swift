@@ -70,7 +70,7 @@ struct ScenarioWorld: Sendable {
 
     let seed: UInt64
     /// How many times the base estate (400 workstations and their staff, 40 servers) the
-    /// organisation is: 1 up to 100,000 alerts a day, then one more per 100,000, so that a
+    /// organisation is: the day's alerts / 100,000, at least 1 and at most 100, so that a
     /// host sees about as many alerts a day at 1,000,000 alerts as at 100,000 (a SOC with a
     /// million alerts a day watches thousands of hosts, not four hundred).
     let scale: Int
